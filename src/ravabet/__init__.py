@@ -1,0 +1,1 @@
+"""Ravabet: the public relations and international affairs directorate of a governorate."""

@@ -1,0 +1,3 @@
+from ravabet.cli import main
+
+main()

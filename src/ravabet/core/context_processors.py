@@ -1,0 +1,44 @@
+"""What every page's shell needs: the navigation and the person's unread count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ravabet.core.models import User
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    icon: str
+    roles: frozenset[str] | None = None  # None: everyone signed in
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+# One entry per module that exists. A module adds its entry here when it is built.
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry(_("Dashboard"), "core:dashboard", "home"),
+    NavEntry(_("Organisations"), "core:organisation_list", "building"),
+)
+
+
+def shell(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": ()}
+    assert isinstance(user, User)
+    entries = [e for e in NAVIGATION if e.roles is None or user.has_role(*e.roles)]
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return {
+        "navigation": [(e, e.url_name == current) for e in entries],
+        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+    }

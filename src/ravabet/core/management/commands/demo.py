@@ -1,0 +1,71 @@
+"""Install, migrate, load the demo data and run the web server and the worker together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from ravabet.core import demo
+from ravabet.core.management.commands.serve import gunicorn_argv
+
+
+class Command(BaseCommand):
+    help = "Start the demo: web server and background worker on embedded defaults, with demo data."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default=os.environ.get("RAVABET_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--no-serve", action="store_true", help="Prepare only; do not serve.")
+
+    def handle(self, *args: Any, bind: str, no_serve: bool, **options: Any) -> None:
+        call_command("assets")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        created = demo.load()
+        self.stdout.write(
+            f"Demo data: {created['organisations']} organisations and {created['users']} people added."
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"\nRavabet is at http://{bind}/  (data in {settings.DATA_DIR})")
+        )
+        self.stdout.write(f"Demo logins, all with the password  {demo.DEMO_PASSWORD}")
+        self.stdout.write(demo.logins_table())
+        self.stdout.write(
+            f"admin also needs an authenticator code: pair an app with the key {demo.DEMO_ADMIN_TOTP_KEY}"
+            f" (or run: oathtool --totp -b {demo.DEMO_ADMIN_TOTP_KEY})\n"
+        )
+        if no_serve:
+            return
+        env = {**os.environ, "RAVABET_DEMO": "1"}
+        children = [
+            subprocess.Popen(gunicorn_argv(bind, 2, 4), env=env),
+            subprocess.Popen([sys.executable, "-m", "ravabet", "worker"], env=env),
+        ]
+        stopping = False
+
+        def stop(*_args: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping and all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
+                try:
+                    child.wait(timeout=25)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            self.stdout.write("Stopped the web server and the worker.")

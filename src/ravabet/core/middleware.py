@@ -1,0 +1,135 @@
+"""Request-wide middleware: the acting person for the audit trail, the interface language,
+session timeouts and the second-factor requirement."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ravabet.core import security
+from ravabet.core.context import acting_as, actor_for_user
+from ravabet.core.models import SecurityEventKind
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a reverse proxy, the proxy sets REMOTE_ADDR through gunicorn's forwarded-allow-ips.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Makes the signed-in person and their address the actor of every change in the request."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user if request.user.is_authenticated else None
+        actor = actor_for_user(
+            user,  # type: ignore[arg-type]
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:300],
+        )
+        with acting_as(actor):
+            return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Persian unless the person chose English (their profile, or a cookie before sign-in)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            language = request.user.language
+        else:
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+SESSION_STARTED = "ravabet_started"
+SESSION_SEEN = "ravabet_seen"
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session idle for longer than the idle timeout or older than the absolute one."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.get(SESSION_STARTED, now)
+            seen = request.session.get(SESSION_SEEN, now)
+            idle = now - seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if idle or too_old:
+                security.record(
+                    SecurityEventKind.SESSION_EXPIRED,
+                    request=request,
+                    user=request.user,  # type: ignore[arg-type]
+                    detail={"reason": "idle" if idle else "absolute"},
+                )
+                logout(request)
+                messages.info(request, _("Your session has expired; please sign in again."))
+                if request.htmx:  # type: ignore[attr-defined]
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+                    return response
+                return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            request.session[SESSION_STARTED] = started
+            # Polling fragments (the notification bell) do not count as activity.
+            if not request.headers.get("X-Ravabet-Background"):
+                request.session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+# Paths a person who must set up a second factor may still reach.
+_SECOND_FACTOR_OPEN = (
+    "core:second_factor",
+    "core:second_factor_setup",
+    "core:logout",
+    "core:language",
+)
+
+
+class RequireSecondFactorMiddleware:
+    """Sends a person whose role requires a second factor to verify it (or set it up)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and security.second_factor_required(user)  # type: ignore[arg-type]
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            open_paths = {reverse(name) for name in _SECOND_FACTOR_OPEN}
+            if request.path not in open_paths:
+                target = (
+                    "core:second_factor"
+                    if security.has_second_factor(user)  # type: ignore[arg-type]
+                    else "core:second_factor_setup"
+                )
+                return HttpResponseRedirect(f"{reverse(target)}?next={request.path}")
+        return self.get_response(request)

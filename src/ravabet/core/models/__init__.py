@@ -1,0 +1,29 @@
+"""Kernel models, one module per aggregate."""
+
+from ravabet.core.models.audit import AuditEntry
+from ravabet.core.models.jobs import Schedule
+from ravabet.core.models.notifications import (
+    Channel,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+)
+from ravabet.core.models.organisations import Organisation, OrganisationKind
+from ravabet.core.models.security import SecurityEvent, SecurityEventKind, UserSession
+from ravabet.core.models.users import Role, User
+
+__all__ = [
+    "AuditEntry",
+    "Channel",
+    "Notification",
+    "NotificationPreference",
+    "Organisation",
+    "OrganisationKind",
+    "OutboxMessage",
+    "Role",
+    "Schedule",
+    "SecurityEvent",
+    "SecurityEventKind",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from ravabet.core.views import account, auth, dashboard, organisations
+
+app_name = "core"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("accounts/login/", auth.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", auth.second_factor, name="second_factor"),
+    path("accounts/second-factor/setup/", auth.second_factor_setup, name="second_factor_setup"),
+    path("accounts/profile/", account.profile, name="profile"),
+    path("accounts/sessions/end-others/", account.end_other_sessions, name="sessions_end_others"),
+    path("language/", account.set_language, name="language"),
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
+    path("history/<str:model>/<str:pk>/", organisations.object_history, name="object_history"),
+]

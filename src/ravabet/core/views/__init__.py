@@ -1,0 +1,1 @@
+"""Views of the kernel, one module per screen family."""

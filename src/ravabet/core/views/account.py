@@ -1,0 +1,66 @@
+"""The person's own account: language, sessions and second factor."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ravabet.core import security
+from ravabet.core.models import User, UserSession
+from ravabet.core.selectors import security_events_of
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; kept on the profile, or in a cookie before sign-in."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("core:dashboard")
+    response = HttpResponseRedirect(target)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        user: User = request.user  # type: ignore[assignment]
+        user.language = language
+        user.save(update_fields=["language"])
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.HTTPS,
+        httponly=True,
+    )
+    translation.activate(language)
+    return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context = {
+        "sessions": UserSession.objects.filter(user=user).order_by("-created_at"),
+        "current_key": request.session.session_key,
+        "has_second_factor": security.has_second_factor(user),
+        "second_factor_required": security.second_factor_required(user),
+        "events": security_events_of(user)[:10],
+    }
+    return render(request, "core/profile.html", context)
+
+
+@login_required
+@require_POST
+def end_other_sessions(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    count = security.end_sessions(user, except_key=request.session.session_key)
+    messages.success(request, _("%(count)s other sessions were ended.") % {"count": count})
+    return HttpResponseRedirect(reverse("core:profile"))
