@@ -11,6 +11,7 @@ from ravabet.core import selectors
 from ravabet.core.audit import AuditedModel, history_for
 from ravabet.core.models import Organisation, OrganisationKind, User
 from ravabet.core.scoping import get_scoped_or_404
+from ravabet.core.views.decorators import object_view
 
 
 @login_required
@@ -27,6 +28,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@object_view(Organisation)
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_scoped_or_404(

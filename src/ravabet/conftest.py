@@ -1,0 +1,74 @@
+"""Shared fixtures: three personas (an author, a colleague in the same organisation and an
+outsider from another agency), a province-wide director and an administrator."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ravabet.core.models import Organisation, Role, User
+from ravabet.core.tests.factories import OrganisationFactory, UserFactory, agency_officer
+
+
+@pytest.fixture
+def governorate(db: None) -> Organisation:
+    return OrganisationFactory(kind="governorate", code="gov", name_fa="استانداری تهران")
+
+
+@pytest.fixture
+def org_a(governorate: Organisation) -> Organisation:
+    return OrganisationFactory(parent=governorate, name_fa="اداره کل آموزش و پرورش")
+
+
+@pytest.fixture
+def org_b(governorate: Organisation) -> Organisation:
+    return OrganisationFactory(parent=governorate, name_fa="دانشگاه علوم پزشکی")
+
+
+@pytest.fixture
+def author(org_a: Organisation) -> User:
+    return agency_officer(org_a, username="author")
+
+
+@pytest.fixture
+def colleague(org_a: Organisation) -> User:
+    return agency_officer(org_a, username="colleague")
+
+
+@pytest.fixture
+def outsider(org_b: Organisation) -> User:
+    return agency_officer(org_b, username="outsider")
+
+
+@pytest.fixture
+def director(governorate: Organisation) -> User:
+    pr = OrganisationFactory(parent=governorate, kind="directorate", name_fa="روابط عمومی")
+    return UserFactory(organisation=pr, roles=[Role.PR_DIRECTOR], username="director")
+
+
+@pytest.fixture
+def admin_user(governorate: Organisation) -> User:
+    return UserFactory(
+        organisation=governorate, roles=[Role.ADMIN], username="root", is_staff=True, is_superuser=True
+    )
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def author_client(author: User) -> Client:
+    return client_for(author)
+
+
+@pytest.fixture
+def outsider_client(outsider: User) -> Client:
+    return client_for(outsider)
+
+
+@pytest.fixture
+def director_client(director: User) -> Client:
+    return client_for(director)
