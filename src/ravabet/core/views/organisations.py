@@ -45,6 +45,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/organisation_detail.html", context)
 
 
+@object_view(AuditedModel)
 @login_required
 def object_history(request: HttpRequest, model: str, pk: str) -> HttpResponse:
     """The audit history of any audited object the person may see (an htmx partial)."""
