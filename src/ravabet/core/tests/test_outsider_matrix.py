@@ -153,7 +153,7 @@ def test_every_admin_url_sends_an_outsider_to_sign_in(outsider: User) -> None:
     for name, pattern in _walk(get_resolver().url_patterns):
         if not name.startswith("admin:") or name in {"admin:login", "admin:logout"}:
             continue
-        kwargs = {p: ("core" if p == "app_label" else "1") for p in _params(pattern)}
+        kwargs = {p: ("auth" if p == "app_label" else "1") for p in _params(pattern)}
         path = reverse(name, kwargs=kwargs)
         for method in ("get", "post"):
             response = getattr(client, method)(path)
