@@ -7,6 +7,7 @@ from ravabet.core.models.notifications import (
     Notification,
     NotificationPreference,
     OutboxMessage,
+    OutboxStatus,
 )
 from ravabet.core.models.organisations import Organisation, OrganisationKind
 from ravabet.core.models.security import SecurityEvent, SecurityEventKind, UserSession
@@ -20,6 +21,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "OutboxMessage",
+    "OutboxStatus",
     "Role",
     "Schedule",
     "SecurityEvent",

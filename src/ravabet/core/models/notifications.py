@@ -1,3 +1,6 @@
+"""Notifications: the in-app record under the bell, the outbox of messages for outside
+channels (e-mail, Bale, SMS) and each person's channel preferences."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -13,7 +16,8 @@ class Channel(models.TextChoices):
 
 
 class Notification(models.Model):
-    """An in-app notification shown under the bell until the recipient reads it."""
+    """An in-app notification shown under the bell; ``read_at`` is set once, when the
+    recipient first reads it, and so doubles as the read receipt of an urgent alert."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -25,6 +29,7 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
@@ -58,11 +63,22 @@ class OutboxMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="outbox_messages",
     )
+    # The in-app notification this message accompanies, so an escalation can ask whether the
+    # person has read it before sending the next channel.
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
+    )
     address = models.CharField(_("address"), max_length=254)
     kind = models.CharField(_("kind"), max_length=60)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     url = models.CharField(_("link"), max_length=500, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
     idempotency_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
@@ -86,13 +102,17 @@ class OutboxMessage(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """Which channels a person wants for one kind of notification (or for all, kind='*')."""
+    """Which outside channels a person wants for one kind of notification (or for every kind,
+    kind='*'), and their quiet hours in Tehran time. In-app notifications are always kept."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
     )
     kind = models.CharField(_("kind"), max_length=60, default="*")
-    channels = models.JSONField(_("channels"), default=list)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
     quiet_start = models.TimeField(_("quiet hours start"), null=True, blank=True)
     quiet_end = models.TimeField(_("quiet hours end"), null=True, blank=True)
 
