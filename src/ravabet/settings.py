@@ -195,7 +195,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [Path(env_str("RAVABET_LOCALE_DIR", str(PACKAGE_DIR / "locale")))]
 LANGUAGE_COOKIE_NAME = "ravabet_language"
 USE_I18N = True
 TIME_ZONE = "Asia/Tehran"
@@ -302,6 +302,11 @@ SMS_API_URL = env_str("RAVABET_SMS_API_URL", "https://api.kavenegar.com")
 SMS_API_KEY = env_str("RAVABET_SMS_API_KEY")
 SMS_SENDER = env_str("RAVABET_SMS_SENDER")
 OUTBOX_MAX_ATTEMPTS = env_int("RAVABET_OUTBOX_MAX_ATTEMPTS", 6, minimum=1, maximum=50)
+# Seconds; a slow gateway must not hold a worker. The total caps the whole request.
+NOTIFY_CONNECT_TIMEOUT = 5.0
+NOTIFY_TOTAL_TIMEOUT = 10.0
+# The public address of the site, for links in e-mail and messenger messages.
+SITE_URL = env_str("RAVABET_SITE_URL", "http://localhost:8000").rstrip("/")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
