@@ -12,17 +12,17 @@ from ravabet.core.tests.factories import OrganisationFactory, UserFactory, agenc
 
 @pytest.fixture
 def governorate(db: None) -> Organisation:
-    return OrganisationFactory(kind="governorate", code="gov", name_fa="استانداری تهران")
+    return OrganisationFactory.create(kind="governorate", code="gov", name_fa="استانداری تهران")
 
 
 @pytest.fixture
 def org_a(governorate: Organisation) -> Organisation:
-    return OrganisationFactory(parent=governorate, name_fa="اداره کل آموزش و پرورش")
+    return OrganisationFactory.create(parent=governorate, name_fa="اداره کل آموزش و پرورش")
 
 
 @pytest.fixture
 def org_b(governorate: Organisation) -> Organisation:
-    return OrganisationFactory(parent=governorate, name_fa="دانشگاه علوم پزشکی")
+    return OrganisationFactory.create(parent=governorate, name_fa="دانشگاه علوم پزشکی")
 
 
 @pytest.fixture
@@ -42,14 +42,18 @@ def outsider(org_b: Organisation) -> User:
 
 @pytest.fixture
 def director(governorate: Organisation) -> User:
-    pr = OrganisationFactory(parent=governorate, kind="directorate", name_fa="روابط عمومی")
-    return UserFactory(organisation=pr, roles=[Role.PR_DIRECTOR], username="director")
+    pr = OrganisationFactory.create(parent=governorate, kind="directorate", name_fa="روابط عمومی")
+    return UserFactory.create(organisation=pr, roles=[Role.PR_DIRECTOR], username="director")
 
 
 @pytest.fixture
 def admin_user(governorate: Organisation) -> User:
-    return UserFactory(
-        organisation=governorate, roles=[Role.ADMIN], username="root", is_staff=True, is_superuser=True
+    return UserFactory.create(
+        organisation=governorate,
+        roles=[Role.ADMIN],
+        username="root",
+        is_staff=True,
+        is_superuser=True,
     )
 
 

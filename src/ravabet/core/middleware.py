@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ravabet.core import security
 from ravabet.core.context import acting_as, actor_for_user
+from ravabet.core.http import is_htmx
 from ravabet.core.models import SecurityEventKind
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -35,7 +36,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user if request.user.is_authenticated else None
         actor = actor_for_user(
-            user,  # type: ignore[arg-type]
+            user,
             ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:300],
         )
@@ -84,12 +85,12 @@ class SessionTimeoutMiddleware:
                 security.record(
                     SecurityEventKind.SESSION_EXPIRED,
                     request=request,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,
                     detail={"reason": "idle" if idle else "absolute"},
                 )
                 logout(request)
                 messages.info(request, _("Your session has expired; please sign in again."))
-                if request.htmx:  # type: ignore[attr-defined]
+                if is_htmx(request):
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = reverse(settings.LOGIN_URL)
                     return response
@@ -120,15 +121,15 @@ class RequireSecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and security.second_factor_required(user)  # type: ignore[arg-type]
-            and not user.is_verified()  # type: ignore[union-attr]
+            and security.second_factor_required(user)
+            and not security.is_verified(user)
             and not request.path.startswith(settings.STATIC_URL)
         ):
             open_paths = {reverse(name) for name in _SECOND_FACTOR_OPEN}
             if request.path not in open_paths:
                 target = (
                     "core:second_factor"
-                    if security.has_second_factor(user)  # type: ignore[arg-type]
+                    if security.has_second_factor(user)
                     else "core:second_factor_setup"
                 )
                 return HttpResponseRedirect(f"{reverse(target)}?next={request.path}")

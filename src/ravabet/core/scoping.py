@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -49,7 +50,8 @@ def visible_organisation_ids(user: User | AnonymousUser) -> set[int] | None:
             continue
         visible.add(current)
         stack.extend(children.get(current, []))
-    user._visible_organisation_ids = visible  # type: ignore[union-attr]
+    # Cached on the user object for the rest of the request.
+    setattr(user, "_visible_organisation_ids", visible)  # noqa: B010
     return visible
 
 
@@ -71,7 +73,7 @@ def get_scoped_or_404(
     """One visible object, or 404: an outsider cannot even learn that the object exists."""
     try:
         return scope(queryset, user).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404 from None
 
 

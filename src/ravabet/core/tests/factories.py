@@ -15,7 +15,7 @@ from ravabet.core.models import Notification, Organisation, OrganisationKind, Ro
 PASSWORD = "correct-horse-battery-1405"
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -25,7 +25,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Directorate {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -38,15 +38,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+    def roles(obj: User, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:  # noqa: N805
         if create:
-            self.save()
+            obj.save()
             if extracted:
-                self.groups.set([Group.objects.get_or_create(name=r)[0] for r in extracted])
-                self.__dict__.pop("roles", None)  # drop the cached role set
+                obj.groups.set([Group.objects.get_or_create(name=r)[0] for r in extracted])
+                obj.__dict__.pop("roles", None)  # drop the cached role set
 
 
-class NotificationFactory(factory.django.DjangoModelFactory):
+class NotificationFactory(factory.django.DjangoModelFactory[Notification]):
     class Meta:
         model = Notification
 
@@ -57,7 +57,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 
 
 def agency_officer(organisation: Organisation, **kwargs: Any) -> User:
-    return UserFactory(organisation=organisation, roles=[Role.AGENCY_OFFICER], **kwargs)
+    return UserFactory.create(organisation=organisation, roles=[Role.AGENCY_OFFICER], **kwargs)
 
 
 # Model -> a callable that makes one instance owned by the given organisation (and, where the
@@ -66,5 +66,5 @@ def agency_officer(organisation: Organisation, **kwargs: Any) -> User:
 ScopedFactory = Callable[[Organisation, User], models.Model]
 SCOPED_FACTORIES: dict[type[models.Model], ScopedFactory] = {
     Organisation: lambda org, user: org,
-    Notification: lambda org, user: NotificationFactory(recipient=user),
+    Notification: lambda org, user: NotificationFactory.create(recipient=user),
 }

@@ -7,20 +7,26 @@ from ravabet.core.scoping import scope, visible_organisation_ids
 from ravabet.core.tests.factories import OrganisationFactory, UserFactory
 
 
-def test_agency_officer_sees_own_organisation_and_units_under_it(author: User, org_a: Organisation, org_b: Organisation) -> None:
-    branch = OrganisationFactory(parent=org_a)
+def test_agency_officer_sees_own_organisation_and_units_under_it(
+    author: User, org_a: Organisation, org_b: Organisation
+) -> None:
+    branch = OrganisationFactory.create(parent=org_a)
     visible = set(scope(Organisation.objects.all(), author))
     assert visible == {org_a, branch}
     assert org_b not in visible
 
 
-def test_province_wide_role_sees_every_organisation(director: User, org_a: Organisation, org_b: Organisation) -> None:
+def test_province_wide_role_sees_every_organisation(
+    director: User, org_a: Organisation, org_b: Organisation
+) -> None:
     assert visible_organisation_ids(director) is None
     assert {org_a, org_b} <= set(scope(Organisation.objects.all(), director))
 
 
-def test_user_with_no_role_sees_only_own_organisation(org_a: Organisation, org_b: Organisation) -> None:
-    nobody = UserFactory(organisation=org_a)
+def test_user_with_no_role_sees_only_own_organisation(
+    org_a: Organisation, org_b: Organisation
+) -> None:
+    nobody = UserFactory.create(organisation=org_a)
     assert set(scope(Organisation.objects.all(), nobody)) == {org_a}
 
 
@@ -29,7 +35,9 @@ def test_disabled_user_sees_nothing(author: User) -> None:
     assert not scope(Organisation.objects.all(), author).exists()
 
 
-def test_outsider_gets_404_for_another_agencys_organisation_page(outsider_client, org_a: Organisation) -> None:  # type: ignore[no-untyped-def]
+def test_outsider_gets_404_for_another_agencys_organisation_page(
+    outsider_client, org_a: Organisation
+) -> None:  # type: ignore[no-untyped-def]
     response = outsider_client.get(reverse("core:organisation_detail", args=[org_a.pk]))
     assert response.status_code == 404
 

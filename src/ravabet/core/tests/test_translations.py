@@ -21,10 +21,23 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the package with its catalogue re-extracted from the current source."""
     copy = tmp_path_factory.mktemp("i18n") / "ravabet"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "tests"))
-    env = {**os.environ, "RAVABET_LOCALE_DIR": str(copy / "locale"), "DJANGO_SETTINGS_MODULE": "ravabet.settings"}
+    env = {
+        **os.environ,
+        "RAVABET_LOCALE_DIR": str(copy / "locale"),
+        "DJANGO_SETTINGS_MODULE": "ravabet.settings",
+    }
     env.pop("DATABASE_URL", None)
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "fa", "--no-location", "--no-obsolete"],
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "fa",
+            "--no-location",
+            "--no-obsolete",
+        ],
         cwd=copy,
         env=env,
         check=True,
@@ -34,7 +47,9 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _msgattrib(po: Path, flag: str) -> str:
-    result = subprocess.run(["msgattrib", flag, "--no-wrap", str(po)], check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        ["msgattrib", flag, "--no-wrap", str(po)], check=True, capture_output=True, text=True
+    )
     return result.stdout
 
 
@@ -47,7 +62,9 @@ def _catalog(mo: Path) -> dict[object, str]:
 
 def test_every_string_in_the_source_has_a_persian_translation(extracted: Path) -> None:
     untranslated = _msgattrib(extracted, "--untranslated")
-    assert untranslated == "", f"Untranslated strings (run makemessages and translate):\n{untranslated}"
+    assert untranslated == "", (
+        f"Untranslated strings (run makemessages and translate):\n{untranslated}"
+    )
 
 
 def test_no_persian_translation_is_fuzzy(extracted: Path) -> None:
@@ -55,7 +72,9 @@ def test_no_persian_translation_is_fuzzy(extracted: Path) -> None:
     assert fuzzy == "", f"Fuzzy translations to review:\n{fuzzy}"
 
 
-def test_committed_catalogue_matches_the_source_and_is_compiled(extracted: Path, tmp_path: Path) -> None:
+def test_committed_catalogue_matches_the_source_and_is_compiled(
+    extracted: Path, tmp_path: Path
+) -> None:
     fresh_mo = tmp_path / "fresh.mo"
     subprocess.run(["msgfmt", "-o", str(fresh_mo), str(extracted)], check=True)
     assert _catalog(LOCALE / "django.mo") == _catalog(fresh_mo), (

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from ravabet.core import selectors
 from ravabet.core.audit import AuditedModel, history_for
+from ravabet.core.http import is_htmx
 from ravabet.core.models import Organisation, OrganisationKind, User
 from ravabet.core.scoping import get_scoped_or_404
 from ravabet.core.views.decorators import object_view
@@ -23,8 +24,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         organisations = organisations.filter(kind=kind)
     context = {"organisations": organisations, "kinds": OrganisationKind.choices, "kind": kind}
     template = (
-        "core/partials/organisation_rows.html" if request.htmx else "core/organisation_list.html"
-    )  # type: ignore[attr-defined]
+        "core/partials/organisation_rows.html"
+        if is_htmx(request)
+        else "core/organisation_list.html"
+    )
     return render(request, template, context)
 
 
