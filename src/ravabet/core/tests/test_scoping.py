@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
 from ravabet.core.models import Organisation, User
@@ -42,7 +43,7 @@ def test_outsider_gets_404_for_another_agencys_organisation_page(
     assert response.status_code == 404
 
 
-def test_author_sees_own_organisation_page(author_client, org_a: Organisation) -> None:  # type: ignore[no-untyped-def]
+def test_author_sees_own_organisation_page(author_client: Client, org_a: Organisation) -> None:
     response = author_client.get(reverse("core:organisation_detail", args=[org_a.pk]))
     assert response.status_code == 200
     assert org_a.name_fa in response.content.decode()
