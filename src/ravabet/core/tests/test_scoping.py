@@ -37,8 +37,8 @@ def test_disabled_user_sees_nothing(author: User) -> None:
 
 
 def test_outsider_gets_404_for_another_agencys_organisation_page(
-    outsider_client, org_a: Organisation
-) -> None:  # type: ignore[no-untyped-def]
+    outsider_client: Client, org_a: Organisation
+) -> None:
     response = outsider_client.get(reverse("core:organisation_detail", args=[org_a.pk]))
     assert response.status_code == 404
 
