@@ -1,7 +1,7 @@
 """Kernel models, one module per aggregate."""
 
 from ravabet.core.models.audit import AuditEntry
-from ravabet.core.models.jobs import Schedule
+from ravabet.core.models.jobs import JobRetry, Schedule
 from ravabet.core.models.notifications import (
     Channel,
     Notification,
@@ -16,6 +16,7 @@ from ravabet.core.models.users import Role, User
 __all__ = [
     "AuditEntry",
     "Channel",
+    "JobRetry",
     "Notification",
     "NotificationPreference",
     "Organisation",

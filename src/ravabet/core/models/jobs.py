@@ -1,5 +1,9 @@
+"""Recurring schedules and the follow-ups of failed jobs; the job results themselves are
+django-tasks-db's ``DBTaskResult`` rows (see :mod:`ravabet.core.jobs`)."""
+
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +36,32 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class JobRetry(models.Model):
+    """The follow-up of one failed job result: the next automatic attempt, or an
+    administrator's retry. One row per failed result, so however many workers or clicks ask,
+    a failure is retried once."""
+
+    failed_result_id = models.CharField(_("failed job"), max_length=64, unique=True)
+    retry_result_id = models.CharField(_("retry"), max_length=64, blank=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"))
+    run_after = models.DateTimeField(_("not before"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    automatic = models.BooleanField(_("automatic"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("job retry")
+        verbose_name_plural = _("job retries")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.failed_result_id} → {self.retry_result_id}"
