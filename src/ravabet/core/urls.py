@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ravabet.core.views import account, auth, dashboard, organisations
+from ravabet.core.views import account, auth, dashboard, notifications, organisations
 
 app_name = "core"
 
@@ -17,4 +17,19 @@ urlpatterns = [
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
     path("history/<str:model>/<str:pk>/", organisations.object_history, name="object_history"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/bell/", notifications.notification_bell, name="notification_bell"),
+    path(
+        "notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/preferences/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
 ]
