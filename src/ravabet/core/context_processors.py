@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ravabet.core.models import User
+from ravabet.core.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class NavEntry:
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Dashboard"), "core:dashboard", "home"),
     NavEntry(_("Organisations"), "core:organisation_list", "building"),
+    NavEntry(_("Background jobs"), "core:job_list", "gear", frozenset({Role.ADMIN})),
 )
 
 

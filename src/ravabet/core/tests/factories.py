@@ -9,6 +9,7 @@ from typing import Any
 import factory
 from django.contrib.auth.models import Group
 from django.db import models
+from django_tasks_db.models import DBTaskResult
 
 from ravabet.core.models import Notification, Organisation, OrganisationKind, Role, User
 
@@ -56,6 +57,13 @@ class NotificationFactory(factory.django.DjangoModelFactory[Notification]):
     idempotency_key = factory.Sequence(lambda n: f"test-{n}")
 
 
+def enqueued_job() -> DBTaskResult[..., Any]:
+    """A job result waiting in the database queue (the kernel's prune job, harmless to run)."""
+    from ravabet.core.jobs import prune_finished_jobs
+
+    return DBTaskResult.objects.get(pk=prune_finished_jobs.enqueue().id)
+
+
 def agency_officer(organisation: Organisation, **kwargs: Any) -> User:
     return UserFactory.create(organisation=organisation, roles=[Role.AGENCY_OFFICER], **kwargs)
 
@@ -67,4 +75,6 @@ ScopedFactory = Callable[[Organisation, User], models.Model]
 SCOPED_FACTORIES: dict[type[models.Model], ScopedFactory] = {
     Organisation: lambda org, user: org,
     Notification: lambda org, user: NotificationFactory.create(recipient=user),
+    # Job results belong to no organisation: only administrators reach them.
+    DBTaskResult: lambda org, user: enqueued_job(),
 }
