@@ -191,6 +191,14 @@ def register(model: type[models.Model]) -> None:
     post_delete.connect(_after_delete, sender=model, weak=False)
 
 
+def unregister(model: type[models.Model]) -> None:
+    """Stop recording ``model`` (for tests that audit a model for a while)."""
+    _registered.discard(model)
+    pre_save.disconnect(_before_save, sender=model)
+    post_save.disconnect(_after_save, sender=model)
+    post_delete.disconnect(_after_delete, sender=model)
+
+
 def register_all() -> None:
     from django.apps import apps
 

@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from ravabet.core import security
@@ -64,8 +65,12 @@ class LanguageMiddleware:
         return response
 
 
-SESSION_STARTED = "ravabet_started"
-SESSION_SEEN = "ravabet_seen"
+SESSION_STARTED = security.SESSION_STARTED
+SESSION_SEEN = security.SESSION_SEEN
+
+
+def _login_url(request: HttpRequest) -> str:
+    return f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
 
 
 class SessionTimeoutMiddleware:
@@ -94,7 +99,7 @@ class SessionTimeoutMiddleware:
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = reverse(settings.LOGIN_URL)
                     return response
-                return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return HttpResponseRedirect(_login_url(request))
             request.session[SESSION_STARTED] = started
             # Polling fragments (the notification bell) do not count as activity.
             if not request.headers.get("X-Ravabet-Background"):
@@ -112,7 +117,8 @@ _SECOND_FACTOR_OPEN = (
 
 
 class RequireSecondFactorMiddleware:
-    """Sends a person whose role requires a second factor to verify it (or set it up)."""
+    """Sends a signed-in person who has not verified their second factor to verify it: anyone
+    who paired one, and anyone whose role requires one (to set it up if they have none)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -121,9 +127,8 @@ class RequireSecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and security.second_factor_required(user)
-            and not security.is_verified(user)
             and not request.path.startswith(settings.STATIC_URL)
+            and security.must_verify_second_factor(request)
         ):
             open_paths = {reverse(name) for name in _SECOND_FACTOR_OPEN}
             if request.path not in open_paths:
@@ -132,5 +137,10 @@ class RequireSecondFactorMiddleware:
                     if security.has_second_factor(user)
                     else "core:second_factor_setup"
                 )
-                return HttpResponseRedirect(f"{reverse(target)}?next={request.path}")
+                query = urlencode({"next": request.get_full_path()})
+                if is_htmx(request):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = f"{reverse(target)}?{query}"
+                    return response
+                return HttpResponseRedirect(f"{reverse(target)}?{query}")
         return self.get_response(request)

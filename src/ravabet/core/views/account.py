@@ -10,12 +10,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticToken
 
 from ravabet.core import security
-from ravabet.core.models import User, UserSession
+from ravabet.core.models import User
 from ravabet.core.selectors import security_events_of
+from ravabet.core.templatetags.persian import num
 
 
 @require_POST
@@ -29,7 +31,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated:
-        user: User = request.user  # type: ignore[assignment]
+        user = request.user
         user.language = language
         user.save(update_fields=["language"])
     response.set_cookie(
@@ -48,10 +50,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     context = {
-        "sessions": UserSession.objects.filter(user=user).order_by("-created_at"),
+        "sessions": security.active_sessions(user),
         "current_key": request.session.session_key,
         "has_second_factor": security.has_second_factor(user),
         "second_factor_required": security.second_factor_required(user),
+        "recovery_codes_left": StaticToken.objects.filter(
+            device__user=user, device__confirmed=True
+        ).count(),
         "events": security_events_of(user)[:10],
     }
     return render(request, "core/profile.html", context)
@@ -62,5 +67,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 def end_other_sessions(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     count = security.end_sessions(user, except_key=request.session.session_key)
-    messages.success(request, _("%(count)s other sessions were ended.") % {"count": count})
+    message = ngettext(
+        "%(count)s other session was ended.", "%(count)s other sessions were ended.", count
+    )
+    messages.success(request, message % {"count": num(count)})
     return HttpResponseRedirect(reverse("core:profile"))
