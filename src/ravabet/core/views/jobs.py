@@ -84,6 +84,10 @@ class JobRow:
         return self.result.status == TaskResultStatus.FAILED and self.follow_up is None
 
     @property
+    def short_id(self) -> str:
+        return str(self.result.pk)[:8]
+
+    @property
     def error_name(self) -> str:
         return str(self.result.exception_class_path).rsplit(".", 1)[-1]
 
