@@ -4,6 +4,7 @@ permanent failures, timeouts, claims by two workers and messages left by a dead 
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 import time
@@ -322,6 +323,20 @@ def test_unreachable_gateway_is_a_temporary_failure_that_does_not_reveal_the_tok
     message = reload(message)
     assert message.last_error.startswith("Network error")
     assert TOKEN not in message.last_error
+
+
+def test_bale_token_and_sms_key_never_reach_the_logs(
+    gateway: FakeGateway, reachable: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    gateway.reply(503, {"ok": False, "description": f"token {TOKEN} is rate limited"})
+    with caplog.at_level(logging.DEBUG):
+        outbox.deliver_message(queue(reachable, Channel.BALE).pk)
+        outbox.deliver_message(queue(reachable, Channel.SMS).pk)
+    assert len(gateway.received) == 2
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert TOKEN not in logged
+    assert API_KEY not in logged
+    assert TOKEN not in "".join(OutboxMessage.objects.values_list("last_error", flat=True))
 
 
 def test_gateway_redirect_is_not_followed(gateway: FakeGateway, reachable: User) -> None:
