@@ -118,6 +118,7 @@ class UserAdmin(DjangoUserAdmin[User]):
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
     actions = [disable_and_sign_out]
+    readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (

@@ -90,8 +90,22 @@ def _serialise(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class _Secret:
+    """A redacted field's value, kept only to tell whether it changed; never stored."""
+
+    value: Any
+
+
+def _public(value: Any) -> Any:
+    if isinstance(value, _Secret):
+        return REDACTED if value.value else ""
+    return value
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The audited fields of ``instance`` as JSON-ready values."""
+    """The audited fields of ``instance``: JSON-ready values, redacted fields wrapped so that
+    a change can be detected but the value never leaves this module."""
     exclude: frozenset[str] = getattr(instance, "audit_exclude", frozenset())
     redact: frozenset[str] = getattr(instance, "audit_redact", frozenset())
     values: dict[str, Any] = {}
@@ -99,23 +113,25 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
         if field.name in exclude:
             continue
         raw = getattr(instance, field.attname)
-        if field.name in redact:
-            values[field.name] = REDACTED if raw else ""
-        else:
-            values[field.name] = _serialise(raw)
+        values[field.name] = _Secret(raw) if field.name in redact else _serialise(raw)
     return values
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The changed fields as ``[old, new]``; a redacted field says only that it changed."""
     changes: dict[str, list[Any]] = {}
     for name in after.keys() | before.keys():
         old, new = before.get(name), after.get(name)
         if old != new:
-            changes[name] = [old, new]
-    if "password" in changes:
-        # A new hash always differs; say only that the password changed.
-        changes["password"] = [REDACTED, REDACTED]
+            changes[name] = [_public(old), _public(new)]
     return changes
+
+
+def _values(values: dict[str, Any], *, created: bool) -> dict[str, list[Any]]:
+    """All fields of a created (``[None, value]``) or deleted (``[value, None]``) object."""
+    if created:
+        return {k: [None, _public(v)] for k, v in values.items()}
+    return {k: [_public(v), None] for k, v in values.items()}
 
 
 def _organisation_id(instance: models.Model) -> int | None:
@@ -161,9 +177,7 @@ def _after_save(
     before = getattr(instance, "_audit_before", None)
     after = snapshot(instance)
     if created or before is None:
-        _record(
-            instance, _default_action(instance, "created"), {k: [None, v] for k, v in after.items()}
-        )
+        _record(instance, _default_action(instance, "created"), _values(after, created=True))
         return
     diff = _diff(before, after)
     if diff:
@@ -174,7 +188,7 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: 
     _record(
         instance,
         _default_action(instance, "deleted"),
-        {k: [v, None] for k, v in snapshot(instance).items()},
+        _values(snapshot(instance), created=False),
     )
 
 
@@ -342,6 +356,8 @@ def present_history(entries: Iterable[AuditEntry], *, viewer: Any) -> list[Histo
         lines: list[ChangeLine] = []
         for name, change in entry.changes.items():
             model_field = _field(model, name)
+            if model_field is not None and model_field.primary_key:
+                continue  # the id says nothing a person needs
             label = capfirst(str(model_field.verbose_name)) if model_field else name
             old, new = change if isinstance(change, list) and len(change) == 2 else (None, change)
             if REDACTED in (old, new):

@@ -26,12 +26,15 @@ class AuditEntry(models.Model):
     )
     object_id = models.CharField(_("object id"), max_length=64)
     object_label = models.CharField(_("object"), max_length=300)
+    # The trail outlives what it describes: deleting an organisation (whose own deletion is
+    # recorded here) keeps its id on its entries, so they stay visible to the same people.
     organisation = models.ForeignKey(
         "core.Organisation",
         verbose_name=_("organisation"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
