@@ -28,6 +28,12 @@ class NavEntry:
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Dashboard"), "core:dashboard", "home"),
     NavEntry(_("Organisations"), "core:organisation_list", "building"),
+    NavEntry(
+        _("Audit log"),
+        "core:audit_log",
+        "list",
+        frozenset({Role.ADMIN, Role.PR_DIRECTOR, Role.OFFICE_HEAD}),
+    ),
     NavEntry(_("Background jobs"), "core:job_list", "gear", frozenset({Role.ADMIN})),
 )
 

@@ -12,14 +12,89 @@
     });
   }
 
+  // --- Jalali date pickers (@majidh1/jalalidatepicker) ----------------------------------------
+  // Inputs opt in with data-jdp; date-only inputs add data-jdp-only-date, so the picker runs
+  // with time on and date inputs switch it off. The picker listens on <body>, so inputs that
+  // htmx adds later work without starting it again (starting twice would open two pickers).
+  var PERSIAN_DIGITS = "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9";
+  var ARABIC_DIGITS = "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669";
+  var pickerStarted = false;
+  var pendingRestore = null;
+
+  function latinDigits(text) {
+    return text.replace(/[\u06f0-\u06f9\u0660-\u0669]/g, function (digit) {
+      var index = PERSIAN_DIGITS.indexOf(digit);
+      return String(index >= 0 ? index : ARABIC_DIGITS.indexOf(digit));
+    });
+  }
+
+  function persianDigits(text) {
+    return text.replace(/[0-9]/g, function (digit) { return PERSIAN_DIGITS.charAt(+digit); });
+  }
+
+  function isPickerInput(element) {
+    return element instanceof HTMLInputElement && element.hasAttribute("data-jdp");
+  }
+
+  function pad(number) {
+    return number.length === 1 ? "0" + number : number;
+  }
+
+  // The form the picker can read: Latin digits, "YYYY/MM/DD" zero-padded, "HH:MM".
+  function pickerValue(text) {
+    var latin = latinDigits(text.trim());
+    var match = /^(\d{4})\s*[\/\-.\u066b]\s*(\d{1,2})\s*[\/\-.\u066b]\s*(\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?/.exec(latin);
+    if (!match) return latin;
+    var value = match[1] + "/" + pad(match[2]) + "/" + pad(match[3]);
+    return match[4] ? value + " " + pad(match[4]) + ":" + match[5] : value;
+  }
+
   function initDatePickers() {
-    if (window.jalaliDatepicker) {
-      window.jalaliDatepicker.startWatch({
-        persianDigits: document.documentElement.lang === "fa",
-        autoReadOnlyInput: false,
-        time: false,
-        zIndex: 2000
-      });
+    if (pickerStarted || !window.jalaliDatepicker) return;
+    pickerStarted = true;
+    var persian = document.documentElement.lang === "fa";
+    var options = {
+      persianDigits: persian,
+      autoReadOnlyInput: false,
+      time: true,
+      hasSecond: false,
+      zIndex: 2000
+    };
+    if (!persian) {
+      options.days = ["Sa", "Su", "Mo", "Tu", "We", "Th", "Fr"];
+      options.months = ["Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+        "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand"];
+    }
+    window.jalaliDatepicker.startWatch(options);
+
+    // The picker reads the input with parseInt, which knows only Latin digits and wants
+    // "1405/09/01". While it opens (its focusin listener on <body> runs between these two),
+    // it is handed that form; then the value the person sees is put back unchanged.
+    document.addEventListener("focusin", function (event) {
+      var input = event.target;
+      if (!isPickerInput(input)) return;
+      var readable = pickerValue(input.value);
+      if (readable !== input.value) {
+        pendingRestore = { input: input, value: input.value };
+        input.value = readable;
+      }
+    }, true);
+    document.addEventListener("focusin", function (event) {
+      if (pendingRestore && pendingRestore.input === event.target) {
+        event.target.value = pendingRestore.value;
+      }
+      pendingRestore = null;
+    });
+
+    // The picker writes Latin digits; in Persian the input shows Persian ones, like the page
+    // around it (and like the server renders it). Capture phase: before htmx reads the form.
+    if (persian) {
+      document.addEventListener("change", function (event) {
+        var input = event.target;
+        if (isPickerInput(input) && persianDigits(input.value) !== input.value) {
+          input.value = persianDigits(input.value);
+        }
+      }, true);
     }
   }
 
