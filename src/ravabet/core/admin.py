@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ravabet.core import security
+from ravabet.core.jalali_admin import JalaliAdminMixin
 from ravabet.core.models import (
     AuditEntry,
     Organisation,
@@ -48,7 +49,7 @@ def _admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = No
 admin.site.login = _admin_login  # type: ignore[method-assign]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyAdmin(JalaliAdminMixin, admin.ModelAdmin[Any]):
     """A record that is written by the system only: administrators look, nobody edits."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -111,7 +112,7 @@ def disable_and_sign_out(
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin[User]):
+class UserAdmin(JalaliAdminMixin, DjangoUserAdmin[User]):
     list_display = ["username", "full_name", "organisation", "role_list", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "organisation__kind"]
     search_fields = ["username", "first_name", "last_name", "email", "mobile", "job_title"]

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from ravabet.core.forms import JalaliDateTimeField, JalaliDateTimeInput
 from ravabet.core.jalali_admin import JalaliAdminMixin, JalaliDateFieldListFilter
-from ravabet.core.models import Schedule, User
+from ravabet.core.models import AuditEntry, Schedule, User
 from ravabet.core.tests.factories import UserFactory
 from ravabet.lib.jalali import Period
 
@@ -45,7 +45,11 @@ class ScheduleAdmin(JalaliAdminMixin, admin.ModelAdmin[Schedule]):
 
 
 site.register(Schedule, ScheduleAdmin)
-urlpatterns = [path("", include("ravabet.core.urls")), path("jadmin/", site.urls)]
+urlpatterns = [
+    path("", include("ravabet.core.urls")),
+    path("admin/", admin.site.urls),
+    path("jadmin/", site.urls),
+]
 pytestmark = pytest.mark.urls(__name__)
 
 
@@ -157,3 +161,23 @@ def test_change_form_saves_a_jalali_date_time_as_utc(superuser: User, schedule: 
     assert schedule.next_run_at == dt.datetime(2026, 11, 23, 4, 30, tzinfo=UTC)
     # The read-only field was not touched.
     assert schedule.last_enqueued_at == dt.datetime(2026, 11, 21, 20, 29, tzinfo=UTC)
+
+
+def test_kernel_admin_shows_audit_entries_and_sign_in_dates_in_jalali(
+    superuser: User, schedule: Schedule
+) -> None:
+    entry = AuditEntry.objects.filter(object_id=str(superuser.pk)).first()
+    assert entry is not None
+    AuditEntry.objects.filter(pk=entry.pk).update(at=dt.datetime(2026, 11, 21, 21, 0, tzinfo=UTC))
+    superuser.last_login = dt.datetime(2026, 11, 21, 20, 29, tzinfo=UTC)
+    superuser.save(update_fields=["last_login"])
+    audit_admin = admin.site.get_model_admin(AuditEntry)
+    user_admin = admin.site.get_model_admin(User)
+    with translation.override("fa"):
+        changelist = audit_admin.changelist_view(_request(superuser))
+        audit_body = changelist.render().content.decode()  # type: ignore[attr-defined]
+        change = user_admin.change_view(_request(superuser), str(superuser.pk))
+        user_body = change.render().content.decode()  # type: ignore[attr-defined]
+    assert "۱۴۰۵/۰۹/۰۱ ۰۰:۳۰" in audit_body
+    assert changelist.context_data["cl"].date_hierarchy is None  # type: ignore[attr-defined]
+    assert "۱۴۰۵/۰۸/۳۰ ۲۳:۵۹" in user_body  # last sign-in, read-only
