@@ -30,7 +30,7 @@ from ravabet.core.models import (
 from ravabet.core.tests.factories import PASSWORD
 
 IDLE = 30 * 60
-BACKGROUND = {"HTTP_X_RAVABET_BACKGROUND": "1"}
+BACKGROUND = {"X-Ravabet-Background": "1"}
 
 
 @pytest.fixture(autouse=True)
@@ -116,11 +116,11 @@ def test_background_polling_does_not_keep_an_idle_session_alive(
     idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
     age_session(client, seen=idle - 60)
     seen = client.session[security.SESSION_SEEN]
-    assert client.get(reverse("core:dashboard"), **BACKGROUND).status_code == 200
+    assert client.get(reverse("core:dashboard"), headers=BACKGROUND).status_code == 200
     assert client.session[security.SESSION_SEEN] == seen
     # Two more minutes of polling only: the session is now idle and ends.
     age_session(client, seen=idle + 60)
-    response = client.get(reverse("core:dashboard"), HTTP_HX_REQUEST="true", **BACKGROUND)
+    response = client.get(reverse("core:dashboard"), headers={"HX-Request": "true", **BACKGROUND})
     assert response.status_code == 204
     assert response["HX-Redirect"] == reverse("core:login")
     assert not is_signed_in(client)

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext, override
@@ -23,6 +22,9 @@ from ravabet.core.tests.factories import PASSWORD, UserFactory
 from ravabet.core.views.auth import INVALID_CODE
 from ravabet.lib.persian import to_persian_digits
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 
 @pytest.fixture(autouse=True)
 def quick_password_hashing(settings: Any) -> None:
@@ -35,14 +37,13 @@ OFFICE_IP = "192.0.2.10"  # an agency office behind one NAT address
 HOME_IP = "198.51.100.7"
 
 
-def sign_in(client: Client, username: str, password: str, ip: str) -> HttpResponse:
+def sign_in(client: Client, username: str, password: str, ip: str) -> _MonkeyPatchedWSGIResponse:
     """One sign-in attempt from a browser with no cookies (one Client is reused: building a
     client is the slow part of a request in tests)."""
     client.cookies.clear()
-    response: HttpResponse = client.post(
+    return client.post(
         reverse("core:login"), {"username": username, "password": password}, REMOTE_ADDR=ip
     )
-    return response
 
 
 def events(kind: str, **filters: object) -> int:
