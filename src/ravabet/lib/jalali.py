@@ -196,6 +196,13 @@ def to_tehran(value: dt.datetime) -> dt.datetime:
     return value.astimezone(TEHRAN)
 
 
+def tzdata_is_current() -> bool:
+    """Whether the system's time-zone data knows that Iran ended daylight saving in 2022
+    (tzdata 2022b); with older data every summer time since 2023 is shown an hour late."""
+    summer = dt.datetime(2030, 6, 1, 12, tzinfo=TEHRAN)
+    return summer.utcoffset() == dt.timedelta(hours=3, minutes=30)
+
+
 def now_tehran() -> dt.datetime:
     return dt.datetime.now(tz=TEHRAN)
 

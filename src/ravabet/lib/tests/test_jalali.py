@@ -91,6 +91,10 @@ def test_tehran_offset_has_no_daylight_saving_since_2023(
     assert dt.datetime.combine(day, dt.time(12), tzinfo=TEHRAN).utcoffset() == offset
 
 
+def test_this_systems_time_zone_data_knows_daylight_saving_ended() -> None:
+    assert jalali.tzdata_is_current()
+
+
 def test_utc_evening_is_already_the_next_jalali_day_in_tehran() -> None:
     # 30 Aban 1405 ends at 20:30 UTC; the UTC date is still 21 November for hours after that.
     just_before = dt.datetime(2026, 11, 21, 20, 29, 59, tzinfo=UTC)
