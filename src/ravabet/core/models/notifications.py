@@ -43,6 +43,12 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def link(self) -> str:
+        """The link if it is a path on this site; anything else is never rendered as a link."""
+        url = self.url
+        return url if url.startswith("/") and not url.startswith(("//", "/\\")) else ""
+
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")

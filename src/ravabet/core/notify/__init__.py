@@ -55,7 +55,7 @@ def notify(
     """
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ValueError(f"notify() needs a key of 1 to {MAX_KEY_LENGTH} characters")
-    if url and (not url.startswith("/") or url.startswith("//")):
+    if url and (not url.startswith("/") or url.startswith(("//", "/\\"))):
         raise ValueError("notify() links must be paths on this site, such as /councils/12/")
     people = list({u.pk: u for u in recipients if u.pk is not None and u.is_active}.values())
     if not people:

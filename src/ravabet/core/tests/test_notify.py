@@ -178,6 +178,8 @@ def test_unknown_channel_or_outside_link_is_a_programming_error(author: User) ->
         notify([author], kind="x", title="t", url="https://evil.example/", key="k")
     with pytest.raises(ValueError, match="paths on this site"):
         notify([author], kind="x", title="t", url="//evil.example/", key="k")
+    with pytest.raises(ValueError, match="paths on this site"):
+        notify([author], kind="x", title="t", url="/\\evil.example/", key="k")
     assert not Notification.objects.exists()
 
 

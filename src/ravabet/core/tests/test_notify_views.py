@@ -44,6 +44,26 @@ def test_bell_fragment_counts_only_the_persons_own_unread_notifications(
     assert '<span class="badge">۲</span>' in html
 
 
+def test_bell_fragment_takes_a_fixed_number_of_queries(
+    author: User, author_client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    NotificationFactory.create_batch(5, recipient=author)
+    # Session, user, roles, the count, and the session middleware's save (three statements).
+    with django_assert_max_num_queries(7):
+        response = author_client.get(reverse("core:notification_bell"), headers=POLL)
+    assert '<span class="badge">۵</span>' in response.content.decode()
+
+
+def test_a_link_that_is_not_a_path_on_this_site_is_never_rendered_or_followed(
+    author: User, author_client: Client
+) -> None:
+    note = NotificationFactory.create(recipient=author, url="javascript:alert(1)")
+    html = author_client.get(reverse("core:notification_list")).content.decode()
+    assert "javascript:" not in html
+    response = author_client.post(reverse("core:notification_read", args=[note.pk]), {"open": "1"})
+    assert response["Location"] == reverse("core:notification_list")
+
+
 def test_bell_without_unread_notifications_shows_no_badge(author_client: Client) -> None:
     html = author_client.get(reverse("core:notification_bell")).content.decode()
     assert "badge" not in html
