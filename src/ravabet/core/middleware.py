@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
@@ -43,6 +44,15 @@ class RequestContextMiddleware:
         )
         with acting_as(actor):
             return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        """Log a refused request in the security log; Django still answers with its 403."""
+        if isinstance(exception, PermissionDenied) and not security.denial_logged(request):
+            security.record(
+                SecurityEventKind.PERMISSION_DENIED,
+                request=request,
+                user=request.user if request.user.is_authenticated else None,
+            )
 
 
 class LanguageMiddleware:

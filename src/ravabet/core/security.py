@@ -53,6 +53,9 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> SecurityEvent:
     """Append one event to the security log."""
+    if kind == SecurityEventKind.PERMISSION_DENIED and request is not None:
+        # A view that logs its own refusal (with detail) is not logged again by the middleware.
+        request._ravabet_denial_logged = True  # type: ignore[attr-defined]
     return SecurityEvent.objects.create(
         kind=kind,
         user=user if user is not None and user.pk else None,
@@ -73,6 +76,11 @@ def second_factor_required(user: User) -> bool:
 
 def has_second_factor(user: User) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def denial_logged(request: HttpRequest) -> bool:
+    """Whether this request's permission denial is already in the security log."""
+    return bool(getattr(request, "_ravabet_denial_logged", False))
 
 
 def is_verified(user: User | AnonymousUser) -> bool:

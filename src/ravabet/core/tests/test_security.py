@@ -328,3 +328,11 @@ def test_deleting_a_person_keeps_their_security_events_with_the_username(author:
     author.delete()
     event = SecurityEvent.objects.get(kind=Kind.EXPORT)
     assert (event.user_id, event.username) == (None, "author")
+
+
+def test_refused_request_is_logged_as_a_permission_denial(author: User) -> None:
+    client = Client(REMOTE_ADDR=OFFICE_IP)
+    client.force_login(author)
+    assert client.get(reverse("admin:login")).status_code == 403
+    event = SecurityEvent.objects.get(kind=Kind.PERMISSION_DENIED)
+    assert (event.user, event.ip_address, event.path) == (author, OFFICE_IP, reverse("admin:login"))
