@@ -110,9 +110,12 @@ class SessionTimeoutMiddleware:
                     response["HX-Redirect"] = reverse(settings.LOGIN_URL)
                     return response
                 return HttpResponseRedirect(_login_url(request))
-            request.session[SESSION_STARTED] = started
-            # Polling fragments (the notification bell) do not count as activity.
-            if not request.headers.get("X-Ravabet-Background"):
+            if SESSION_STARTED not in request.session:
+                request.session[SESSION_STARTED] = started
+            # Polling fragments (the notification bell) do not count as activity, and the
+            # timestamp is refreshed at most once a minute so most requests write no session.
+            background = request.headers.get("X-Ravabet-Background")
+            if not background and (SESSION_SEEN not in request.session or now - seen >= 60):
                 request.session[SESSION_SEEN] = now
         return self.get_response(request)
 

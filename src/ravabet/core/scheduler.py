@@ -136,5 +136,8 @@ def enqueue_if_due(schedule: Schedule, *, now: datetime) -> bool:
 def register_kernel_schedules() -> None:
     """The kernel's own recurring jobs; the worker registers them when it starts."""
     from ravabet.core.jobs import prune_finished_jobs
+    from ravabet.core.notify.tasks import dispatch_due_outbox
 
     register_schedule("prune-finished-jobs", prune_finished_jobs, daily_at=time(3, 30))
+    # Sends what notify() held back (quiet hours) and what waits for a retry.
+    register_schedule("dispatch-outbox", dispatch_due_outbox, every=timedelta(minutes=1))

@@ -247,13 +247,17 @@ def test_disabled_schedule_is_not_enqueued() -> None:
     assert not DBTaskResult.objects.exists()
 
 
-def test_kernel_schedules_prune_finished_jobs_daily_at_half_past_three() -> None:
+def test_kernel_schedules_prune_daily_and_dispatch_the_outbox_every_minute() -> None:
     register_kernel_schedules()
     register_kernel_schedules()
-    schedule = Schedule.objects.get()
-    assert schedule.task_path == "ravabet.core.jobs.prune_finished_jobs"
-    assert schedule.daily_at == time(3, 30)
-    assert schedule.next_run_at.astimezone(TEHRAN).time() == time(3, 30)
+    assert Schedule.objects.count() == 2
+    prune = Schedule.objects.get(name="prune-finished-jobs")
+    assert prune.task_path == "ravabet.core.jobs.prune_finished_jobs"
+    assert prune.daily_at == time(3, 30)
+    assert prune.next_run_at.astimezone(TEHRAN).time() == time(3, 30)
+    outbox = Schedule.objects.get(name="dispatch-outbox")
+    assert outbox.task_path == "ravabet.core.notify.tasks.dispatch_due_outbox"
+    assert outbox.interval_seconds == 60
 
 
 # --- Recovery and pruning ---------------------------------------------------------------------
