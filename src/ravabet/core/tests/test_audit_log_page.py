@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ravabet.conftest import client_for
-from ravabet.core.models import AuditEntry, Organisation, Role, User
+from ravabet.core.models import AuditEntry, Organisation, Role, SecurityEvent, User
 from ravabet.core.selectors import audit_entries_visible
 from ravabet.core.tests.factories import OrganisationFactory, UserFactory
 
@@ -54,8 +54,10 @@ def test_anonymous_visitor_is_sent_to_sign_in(client: Client, db: None) -> None:
     assert reverse("core:login") in response["Location"]
 
 
-def test_agency_officer_cannot_open_the_audit_log(author_client: Client) -> None:
+def test_agency_officer_cannot_open_the_audit_log(author_client: Client, author: User) -> None:
     assert author_client.get(reverse(URL)).status_code == 403
+    # The refusal is in the security log.
+    assert SecurityEvent.objects.filter(kind="permission_denied", user=author).exists()
 
 
 def test_office_head_can_open_the_audit_log(governorate: Organisation) -> None:
