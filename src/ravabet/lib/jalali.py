@@ -14,7 +14,7 @@ import enum
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ravabet.lib.persian import strip_bidi_controls, to_latin_digits, to_persian_digits
@@ -412,8 +412,6 @@ class Period:
     kind: PeriodKind
     year: int
     index: int = 1
-
-    KINDS: ClassVar[tuple[PeriodKind, ...]] = tuple(PeriodKind)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", PeriodKind(self.kind))
