@@ -3,10 +3,13 @@ register the ones that own organisation records with :data:`SCOPED_FACTORIES`.""
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Callable
 from typing import Any
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import models
 from django_tasks_db.models import DBTaskResult
@@ -14,6 +17,11 @@ from django_tasks_db.models import DBTaskResult
 from ravabet.core.models import Notification, Organisation, OrganisationKind, Role, User
 
 PASSWORD = "correct-horse-battery-1405"
+
+
+@functools.cache
+def _password_hash() -> str:
+    return make_password(PASSWORD)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
@@ -36,7 +44,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     last_name = factory.Sequence(lambda n: f"شماره {n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     organisation = factory.SubFactory(OrganisationFactory)
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Hashed once (Argon2 is slow on purpose), shared by every user the tests make.
+    password = factory.LazyFunction(lambda: _password_hash())
 
     @factory.post_generation
     def roles(obj: User, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:  # noqa: N805

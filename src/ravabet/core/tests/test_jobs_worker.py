@@ -184,7 +184,8 @@ def test_worker_killed_mid_job_loses_nothing_and_the_job_completes_once(
     assert row.status == TaskResultStatus.SUCCESSFUL
     assert len(row.worker_ids) == 2
     assert lines(log) == ["start", "start", "done"]
-    assert DBTaskResult.objects.count() == 1
+    # One result for the job (the worker's own schedules may have enqueued others).
+    assert DBTaskResult.objects.filter(task_path=slow_job.module_path).count() == 1
 
 
 def test_worker_stopped_with_sigterm_finishes_its_job_first(
