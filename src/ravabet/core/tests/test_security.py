@@ -101,7 +101,7 @@ def test_brute_force_from_one_address_locks_that_user_from_that_address_only(
 
     # Every attempt is in the security log, with its address.
     assert events(Kind.LOGIN_FAILED, username="author", ip_address=OFFICE_IP) == limit + 1
-    assert events(Kind.LOCKED_OUT, username="author", ip_address=OFFICE_IP) == 2
+    assert events(Kind.LOCKED_OUT, user=author, ip_address=OFFICE_IP) == 2
     assert events(Kind.LOGIN_SUCCEEDED, user=author, ip_address=HOME_IP) == 1
     assert events(Kind.LOGIN_SUCCEEDED, user=author, ip_address=OFFICE_IP) == 0
     assert events(Kind.LOGIN_FAILED, ip_address=OFFICE_IP) == limit + 1 + 8 * (limit - 1)

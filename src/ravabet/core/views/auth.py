@@ -61,7 +61,8 @@ def locked_out(
     username = ""
     if isinstance(credentials, dict):
         username = str(credentials.get("username", ""))
-    security.record(SecurityEventKind.LOCKED_OUT, request=request, username=username)
+    user = User.objects.filter(username=username).first() if username else None
+    security.record(SecurityEventKind.LOCKED_OUT, request=request, user=user, username=username)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "core/locked_out.html", {"minutes": minutes}, status=429)
 
