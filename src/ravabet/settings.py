@@ -160,6 +160,7 @@ JOB_STALE_AFTER = timedelta(seconds=env_int("RAVABET_JOB_STALE_SECONDS", 900, mi
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ASSETS_DIR]
 S3_BUCKET = env_str("RAVABET_S3_BUCKET")
@@ -190,6 +191,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = TESTING
+# Under test, look files up per request instead of scanning every static file per test client.
+WHITENOISE_AUTOREFRESH = TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

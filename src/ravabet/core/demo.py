@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ravabet.core.context import SYSTEM, acting_as
 from ravabet.core.models import Organisation, OrganisationKind, Role, User
 
-DEMO_PASSWORD = "tehran-ravabet-1405"
+DEMO_PASSWORD = "tehran-ravabet-1405"  # noqa: S105 - the published demo password
 # A fixed authenticator key for the demo administrator, printed with the demo logins so a
 # visitor can pair an app (or run `oathtool --totp -b KEY`). Demo data only.
 DEMO_ADMIN_TOTP_KEY = "RAVABETDEMOADMINTOTPKEY234567ABC"
@@ -342,12 +343,20 @@ def load() -> dict[str, int]:
                     user=user,
                     name="demo authenticator",
                     confirmed=True,
-                    key=base64.b32decode(
-                        DEMO_ADMIN_TOTP_KEY + "=" * (-len(DEMO_ADMIN_TOTP_KEY) % 8)
-                    ).hex(),
+                    key=_admin_key().hex(),
                 )
             created["users"] += 1
     return created
+
+
+def _admin_key() -> bytes:
+    padded = DEMO_ADMIN_TOTP_KEY + "=" * (-len(DEMO_ADMIN_TOTP_KEY) % 8)
+    return base64.b32decode(padded)
+
+
+def current_admin_code() -> str:
+    """The demo administrator's authenticator code right now (demo key only)."""
+    return f"{totp(_admin_key()):06d}"
 
 
 def logins_table() -> str:

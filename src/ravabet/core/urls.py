@@ -23,9 +23,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/retry/", jobs.job_retry, name="job_retry"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/bell/", notifications.notification_bell, name="notification_bell"),
-    path(
-        "notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"
-    ),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
     path(
         "notifications/read-all/",
         notifications.notification_read_all,

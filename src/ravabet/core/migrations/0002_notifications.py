@@ -6,35 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='urgent',
-            field=models.BooleanField(default=False, verbose_name='urgent'),
+            model_name="notification",
+            name="urgent",
+            field=models.BooleanField(default=False, verbose_name="urgent"),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='notification',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outbox_messages', to='core.notification', verbose_name='notification'),
+            model_name="outboxmessage",
+            name="notification",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="outbox_messages",
+                to="core.notification",
+                verbose_name="notification",
+            ),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='urgent',
-            field=models.BooleanField(default=False, verbose_name='urgent'),
+            model_name="outboxmessage",
+            name="urgent",
+            field=models.BooleanField(default=False, verbose_name="urgent"),
         ),
         migrations.AlterField(
-            model_name='notificationpreference',
-            name='channels',
-            field=models.JSONField(blank=True, default=list, verbose_name='channels'),
+            model_name="notificationpreference",
+            name="channels",
+            field=models.JSONField(blank=True, default=list, verbose_name="channels"),
         ),
         migrations.AlterField(
-            model_name='notificationpreference',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="notificationpreference",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notification_preferences",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
     ]

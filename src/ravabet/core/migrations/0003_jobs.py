@@ -6,28 +6,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_notifications'),
+        ("core", "0002_notifications"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JobRetry',
+            name="JobRetry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('failed_result_id', models.CharField(max_length=64, unique=True, verbose_name='failed job')),
-                ('retry_result_id', models.CharField(blank=True, max_length=64, verbose_name='retry')),
-                ('attempt', models.PositiveSmallIntegerField(verbose_name='attempt')),
-                ('run_after', models.DateTimeField(blank=True, null=True, verbose_name='not before')),
-                ('automatic', models.BooleanField(default=True, verbose_name='automatic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "failed_result_id",
+                    models.CharField(max_length=64, unique=True, verbose_name="failed job"),
+                ),
+                (
+                    "retry_result_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="retry"),
+                ),
+                ("attempt", models.PositiveSmallIntegerField(verbose_name="attempt")),
+                (
+                    "run_after",
+                    models.DateTimeField(blank=True, null=True, verbose_name="not before"),
+                ),
+                ("automatic", models.BooleanField(default=True, verbose_name="automatic")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'job retry',
-                'verbose_name_plural': 'job retries',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "job retry",
+                "verbose_name_plural": "job retries",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -4,7 +4,6 @@ register the ones that own organisation records with :data:`SCOPED_FACTORIES`.""
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Callable
 from typing import Any
 
@@ -45,10 +44,10 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     organisation = factory.SubFactory(OrganisationFactory)
     # Hashed once (Argon2 is slow on purpose), shared by every user the tests make.
-    password = factory.LazyFunction(lambda: _password_hash())
+    password = factory.LazyFunction(_password_hash)
 
     @factory.post_generation
-    def roles(obj: User, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:  # noqa: N805
+    def roles(obj: User, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         if create:
             obj.save()
             if extracted:

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import TaskResultStatus
@@ -382,7 +382,8 @@ def test_retry_enqueues_the_same_job_with_the_same_arguments_once(
     verified_admin_client.post(url)
     assert DBTaskResult.objects.count() == 2
     page = verified_admin_client.get(reverse("core:job_list")).content.decode()
-    assert "already been retried" in page
+    with translation.override("fa"):
+        assert translation.gettext("This job has already been retried.") in page
 
 
 def test_outsider_cannot_retry_a_job(outsider_client: Client, gave_up: Any) -> None:

@@ -11,13 +11,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+PICKER = "@majidh1/jalalidatepicker/dist/jalalidatepicker"
 # node_modules path -> path under the assets folder's vendor/.
 FILES = {
     "vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2": "vazirmatn/Vazirmatn-Variable.woff2",
     "vazirmatn/OFL.txt": "vazirmatn/OFL.txt",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
-    "@majidh1/jalalidatepicker/dist/jalalidatepicker.min.js": "jalalidatepicker/jalalidatepicker.min.js",
-    "@majidh1/jalalidatepicker/dist/jalalidatepicker.min.css": "jalalidatepicker/jalalidatepicker.min.css",
+    f"{PICKER}.min.js": "jalalidatepicker/jalalidatepicker.min.js",
+    f"{PICKER}.min.css": "jalalidatepicker/jalalidatepicker.min.css",
 }
 
 

@@ -23,14 +23,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("RAVABET_BIND", "127.0.0.1:8000"))
         parser.add_argument("--no-serve", action="store_true", help="Prepare only; do not serve.")
+        parser.add_argument(
+            "--code", action="store_true", help="Print the demo administrator's current code."
+        )
 
-    def handle(self, *args: Any, bind: str, no_serve: bool, **options: Any) -> None:
+    def handle(self, *args: Any, bind: str, no_serve: bool, code: bool, **options: Any) -> None:
+        if code:
+            self.stdout.write(demo.current_admin_code())
+            return
         call_command("assets")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         created = demo.load()
         self.stdout.write(
-            f"Demo data: {created['organisations']} organisations and {created['users']} people added."
+            f"Demo data: {created['organisations']} organisations"
+            f" and {created['users']} people added."
         )
         self.stdout.write(
             self.style.SUCCESS(f"\nRavabet is at http://{bind}/  (data in {settings.DATA_DIR})")
@@ -38,8 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins, all with the password  {demo.DEMO_PASSWORD}")
         self.stdout.write(demo.logins_table())
         self.stdout.write(
-            f"admin also needs an authenticator code: pair an app with the key {demo.DEMO_ADMIN_TOTP_KEY}"
-            f" (or run: oathtool --totp -b {demo.DEMO_ADMIN_TOTP_KEY})\n"
+            "admin also needs an authenticator code: pair an app with the key"
+            f" {demo.DEMO_ADMIN_TOTP_KEY}, or print the current code with: ravabet demo --code\n"
         )
         if no_serve:
             return

@@ -63,10 +63,8 @@ class PageLog:
     responses: list[Response] = field(default_factory=list)
 
     def on_console(self, message: ConsoleMessage) -> None:
-        # Browsers ask for /favicon.ico on their own, whenever they like; a missing one is not
-        # a fault of the page and would make the check depend on timing.
         url = message.location.get("url", "")
-        if message.type == "error" and not url.endswith("/favicon.ico"):
+        if message.type == "error":
             self.problems.append(f"console: {message.text} ({url})")
 
     def on_page_error(self, error: Error) -> None:
