@@ -7,6 +7,7 @@ Every variable is read through :mod:`ravabet.lib.env`, which refuses malformed v
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from datetime import timedelta
@@ -121,7 +122,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA foreign_keys=ON; PRAGMA cache_size=-20000;"
         ),
     }
-    _db["TEST"] = {"NAME": env_str("RAVABET_TEST_SQLITE", "") or None}
+    # Tests use a file, not memory: threads and worker processes in the tests then share the
+    # database with real locking, as in production. One file per test run (process id).
+    _db["TEST"] = {
+        "NAME": env_str("RAVABET_TEST_SQLITE", "")
+        or str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {})
     _db["CONN_HEALTH_CHECKS"] = True

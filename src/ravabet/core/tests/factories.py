@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import models
@@ -18,8 +19,13 @@ from ravabet.core.models import Notification, Organisation, OrganisationKind, Ro
 PASSWORD = "correct-horse-battery-1405"
 
 
-@functools.cache
 def _password_hash() -> str:
+    # Keyed by the hasher in force: some tests switch to a fast hasher for a while.
+    return _hash_with(settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _hash_with(hasher: str) -> str:
     return make_password(PASSWORD)
 
 
