@@ -6,6 +6,7 @@ import os
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -20,6 +21,8 @@ def gunicorn_argv(bind: str, workers: int, threads: int) -> list[str]:
         "--graceful-timeout", "20",
         "--access-logfile", "-",
         "--forwarded-allow-ips", os.environ.get("RAVABET_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # One control socket per data folder, so two instances on one machine do not collide.
+        "--control-socket", str(settings.DATA_DIR / "gunicorn.ctl"),
     ]  # fmt: skip
 
 
