@@ -10,6 +10,19 @@ from ravabet.core.models import Organisation, Role, User
 from ravabet.core.tests.factories import OrganisationFactory, UserFactory, agency_officer
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave PostgreSQL-only tests out of a SQLite run (deselected, not skipped)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    keep = [item for item in items if item.get_closest_marker("postgresql") is None]
+    dropped = [item for item in items if item.get_closest_marker("postgresql") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture
 def governorate(db: None) -> Organisation:
     return OrganisationFactory.create(kind="governorate", code="gov", name_fa="استانداری تهران")

@@ -304,11 +304,10 @@ def test_security_event_cannot_be_changed_or_deleted_through_the_model(author: U
     assert (stored.kind, stored.detail) == (Kind.EXPORT, {"rows": 10})
 
 
+@pytest.mark.postgresql
 def test_database_refuses_update_and_delete_of_security_events_on_postgresql(
     author: User,
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the trigger exists on PostgreSQL; SQLite relies on the model guard")
     event = security.record(Kind.EXPORT, user=author)
     for sql in (
         "UPDATE core_securityevent SET kind = 'login_succeeded' WHERE id = %s",
