@@ -125,8 +125,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not memory: threads and worker processes in the tests then share the
     # database with real locking, as in production. One file per test run (process id).
     _db["TEST"] = {
-        "NAME": env_str("RAVABET_TEST_SQLITE", "")
-        or str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
+        "NAME": env_str("RAVABET_TEST_SQLITE", "") or str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
     }
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {})
