@@ -43,7 +43,6 @@ DEBUG = env_bool("RAVABET_DEBUG", False)
 HTTPS = env_bool("RAVABET_HTTPS", False)
 ALLOWED_HOSTS = env_list("RAVABET_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("RAVABET_CSRF_TRUSTED_ORIGINS")
-DEMO = env_bool("RAVABET_DEMO", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

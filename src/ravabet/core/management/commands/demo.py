@@ -50,10 +50,9 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
-        env = {**os.environ, "RAVABET_DEMO": "1"}
         children = [
-            subprocess.Popen(gunicorn_argv(bind, 2, 4), env=env),
-            subprocess.Popen([sys.executable, "-m", "ravabet", "worker"], env=env),
+            subprocess.Popen(gunicorn_argv(bind, 2, 4)),
+            subprocess.Popen([sys.executable, "-m", "ravabet", "worker"]),
         ]
         stopping = False
 
