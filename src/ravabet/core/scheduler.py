@@ -141,3 +141,23 @@ def register_kernel_schedules() -> None:
     register_schedule("prune-finished-jobs", prune_finished_jobs, daily_at=time(3, 30))
     # Sends what notify() held back (quiet hours) and what waits for a retry.
     register_schedule("dispatch-outbox", dispatch_due_outbox, every=timedelta(minutes=1))
+
+
+def register_all_schedules() -> None:
+    """The kernel's schedules, then each app's: an app declares its recurring jobs in a
+    ``register_schedules()`` function in its ``tasks`` module, which the worker calls at start."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    register_kernel_schedules()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("ravabet.") or config.name == "ravabet.core":
+            continue
+        module_name = f"{config.name}.tasks"
+        if find_spec(module_name) is None:
+            continue
+        register = getattr(import_module(module_name), "register_schedules", None)
+        if callable(register):
+            register()

@@ -28,7 +28,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from ravabet.core.jobs import recover_stale_jobs
-from ravabet.core.scheduler import register_kernel_schedules, run_due_schedules
+from ravabet.core.scheduler import register_all_schedules, run_due_schedules
 
 logger = logging.getLogger("ravabet.core.worker")
 
@@ -185,7 +185,7 @@ class Command(BaseCommand):
         logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         if verbosity > 1:
             logger.setLevel(logging.DEBUG)
-        register_kernel_schedules()
+        register_all_schedules()
         queue_names = queue_name.split(",")
         if settings.TASK_BACKEND == "redis":
             serve_rq(queue_names=queue_names, once=once)
