@@ -1,0 +1,41 @@
+"""What narrows a search besides the words: modules, visibility and filters, in one value both
+backends apply identically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ravabet.core.search.documents import SearchDocument
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """The documents a query may match: of these modules and organisations (None: all), dated
+    within ``time_from``..``time_to`` (epoch seconds, inclusive; undated documents are left out
+    by any bound), of one of ``sources`` and carrying one of ``tags`` when those are given."""
+
+    labels: frozenset[str]
+    organisation_ids: frozenset[int] | None = None
+    time_from: int | None = None
+    time_to: int | None = None
+    sources: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.labels or self.organisation_ids == frozenset()
+
+    def admits(self, document: SearchDocument) -> bool:
+        if document.label not in self.labels:
+            return False
+        if self.organisation_ids is not None and (
+            document.organisation_id not in self.organisation_ids
+        ):
+            return False
+        if self.time_from is not None and document.timestamp < self.time_from:
+            return False
+        if self.time_to is not None and document.timestamp > self.time_to:
+            return False
+        if self.sources and document.source not in self.sources:
+            return False
+        return not self.tags or bool(self.tags.intersection(document.tags))

@@ -1,0 +1,425 @@
+"""The search index: documents derived from the rows, visibility by organisation and module,
+the reference evaluator agreeing with tantivy on generated Persian data, snippets, facets,
+filters, updates after commit, rebuilds and the drift check."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from ravabet.core.management.commands.worker import JobWorker
+from ravabet.core.models import AuditEntry, Organisation, User
+from ravabet.core.search.backends import reference
+from ravabet.core.search.backends.tantivy_index import get_index, release_index
+from ravabet.core.search.documents import build_document, document_key, documents_of
+from ravabet.core.search.highlight import highlight
+from ravabet.core.search.indexing import (
+    check_drift,
+    connect_signals,
+    disconnect_signals,
+    index_rows,
+    rebuild,
+)
+from ravabet.core.search.query import Term, parse_query
+from ravabet.core.search.registry import get_source, sources
+from ravabet.core.search.service import SearchFilters, restriction_for, search
+from ravabet.core.tests.factories import OrganisationFactory
+
+INDEX_TASK = "ravabet.core.search.indexing.update_search_index"
+
+# Words of organisation names, each with the spellings people and news feeds actually use:
+# Arabic yeh and kaf, with and without the zero-width non-joiner, three kinds of digits.
+VOCABULARY = {
+    "اداره": ["اداره"],
+    "کل": ["کل", "كل"],
+    "آموزش": ["آموزش", "اموزش"],
+    "پرورش": ["پرورش"],
+    "کمیته": ["کمیته", "كميته", "کميته"],
+    "شورای": ["شورای", "شوراي"],
+    "اطلاع‌رسانی": ["اطلاع‌رسانی", "اطلاعرسانی", "اطلاع‌رساني"],
+    "ورزش": ["ورزش"],
+    "جوانان": ["جوانان"],
+    "بهداشت": ["بهداشت"],
+    "درمان": ["درمان"],
+    "میراث": ["میراث", "ميراث"],
+    "فرهنگی": ["فرهنگی", "فرهنگي"],
+    "گردشگری": ["گردشگری", "گردشگري"],
+    "شهرستان": ["شهرستان"],
+    "شهرداری": ["شهرداری", "شهرداري"],
+    "۱۴۰۵": ["۱۴۰۵", "1405", "١٤٠٥"],
+    "ری": ["ری", "ري"],
+}
+WORDS = list(VOCABULARY)
+FIXED_QUERIES = [
+    "آموزش",
+    "اموزش",
+    "كميته",
+    "کمیته ۱۴۰۵",
+    "1405",
+    '"آموزش و پرورش"',
+    '"شورای اطلاع‌رسانی"',
+    '"شوراي اطلاعرساني"',
+    "ورزش OR جوانان",
+    "ورزش OR جوانان -کمیته",
+    "-کمیته",
+    "شهر*",
+    "اطلاع*",
+    "میراث فرهنگی گردشگری",
+    '"میراث فرهنگی" -"فرهنگی گردشگری"',
+    "ری",
+    "ري*",
+    "کل OR",
+    '"کل',
+    "هیچ‌چیز",
+    "",
+]
+
+
+@pytest.fixture
+def search_index(settings: Any, tmp_path: Path) -> Iterator[Path]:
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"
+    yield tmp_path / "search"
+    release_index()
+
+
+@pytest.fixture
+def live_updates() -> Iterator[None]:
+    connect_signals()
+    yield
+    disconnect_signals()
+
+
+def spell(rng: random.Random, words: list[str]) -> str:
+    return " ".join(rng.choice(VOCABULARY[w]) for w in words)
+
+
+def make_corpus(parents: list[Organisation], *, count: int, seed: int = 1405) -> None:
+    """``count`` organisations with generated Persian names spread over ``parents``; each one's
+    creation is an audit entry, dated over the last year."""
+    rng = random.Random(seed)
+    for i in range(count):
+        words = rng.sample(WORDS, rng.randint(2, 5))
+        name = spell(rng, words)
+        if rng.random() < 0.25:
+            name = f"{name} {spell(rng, ['آموزش'])} و {spell(rng, ['پرورش'])}"
+        org = OrganisationFactory.create(parent=rng.choice(parents), name_fa=name, code=f"gen-{i}")
+        moment = datetime(2025, 1 + (i % 12), 1 + i % 27, 9, tzinfo=UTC)
+        AuditEntry.objects.filter(object_id=str(org.pk), action__endswith="created").update(
+            at=moment
+        )
+
+
+def random_queries(count: int, seed: int = 14) -> list[str]:
+    rng = random.Random(seed)
+    queries = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 3)):
+            word = spell(rng, [rng.choice(WORDS)])
+            shape = rng.random()
+            if shape < 0.15:
+                parts.append(f"-{word}")
+            elif shape < 0.3:
+                parts.append(f"{word} OR {spell(rng, [rng.choice(WORDS)])}")
+            elif shape < 0.45:
+                parts.append(f'"{spell(rng, rng.sample(WORDS, 2))}"')
+            elif shape < 0.55:
+                parts.append(word[: rng.randint(2, 4)] + "*")
+            else:
+                parts.append(word)
+        queries.append(" ".join(parts))
+    return queries
+
+
+@pytest.fixture
+def corpus(search_index: Path, director: User, author: User, outsider: User) -> None:
+    # The personas come first: the director's own directorate must be indexed too.
+    governorate = director.organisation.parent
+    assert governorate is not None
+    make_corpus([governorate, author.organisation, outsider.organisation], count=60)
+    for label in sources():
+        rebuild(label)
+
+
+def keys_found(query: str, user: User, filters: SearchFilters | None = None) -> set[str]:
+    restriction = restriction_for(user, filters or SearchFilters())
+    return get_index().matching_keys(parse_query(query), restriction)
+
+
+def keys_expected(query: str, user: User, filters: SearchFilters | None = None) -> set[str]:
+    restriction = restriction_for(user, filters or SearchFilters())
+    return reference.matching_keys(parse_query(query), restriction)
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+
+def test_a_document_holds_normalised_terms_keyed_by_label_and_id(org_a: Organisation) -> None:
+    org = OrganisationFactory.create(parent=org_a, name_fa="كميته ورزش ١٤٠٥", code="sport")
+    document = build_document(get_source("organisations"), org)
+    assert document.key == f"organisations:{org.pk}"
+    assert document.organisation_id == org.pk
+    assert "کمیته" in document.text(get_source("organisations").fields[0].weight)
+    assert "1405" in document.text(get_source("organisations").fields[0].weight)
+
+
+def test_an_audit_entry_document_belongs_to_its_organisation_and_month(
+    org_a: Organisation,
+) -> None:
+    entry = AuditEntry.objects.filter(object_id=str(org_a.pk)).get()
+    AuditEntry.objects.filter(pk=entry.pk).update(at=datetime(2026, 3, 21, 12, tzinfo=UTC))
+    entry.refresh_from_db()
+    document = build_document(get_source("audit"), entry)
+    assert document.organisation_id == org_a.pk
+    assert document.month == "1405-01"
+    assert document.source == "core.organisation"
+
+
+# --- The index agrees with the reference evaluator ----------------------------------------------
+
+
+@pytest.mark.usefixtures("corpus")
+def test_index_and_reference_find_the_same_documents_for_every_query(director: User) -> None:
+    assert all(check_drift(label).is_clean for label in sources())
+    restriction = restriction_for(director, SearchFilters())
+    documents = [d for label in sorted(restriction.labels) for d in documents_of(get_source(label))]
+    non_empty = 0
+    for raw in FIXED_QUERIES + random_queries(150):
+        query = parse_query(raw)
+        expected = reference.matching_keys(query, restriction, documents)
+        assert get_index().matching_keys(query, restriction) == expected, raw
+        non_empty += bool(expected)
+    # The comparison means something only if most queries match something.
+    assert non_empty > 100
+
+
+@pytest.mark.usefixtures("corpus")
+def test_index_and_reference_agree_under_visibility_and_filters(
+    author: User, director: User, org_b: Organisation
+) -> None:
+    cases = [
+        (author, SearchFilters()),
+        (director, SearchFilters(modules=("audit",))),
+        (director, SearchFilters(organisations=(org_b.pk,))),
+        (director, SearchFilters(date_from=date(2025, 5, 1), date_to=date(2025, 9, 30))),
+        (director, SearchFilters(sources=("agency", "core.organisation"))),
+        (director, SearchFilters(date_from=date(2025, 8, 1))),
+    ]
+    for user, filters in cases:
+        for raw in ["آموزش", "کمیته OR شورای", "-ورزش", "", "شهر*"]:
+            assert keys_found(raw, user, filters) == keys_expected(raw, user, filters), (
+                raw,
+                filters,
+            )
+
+
+@pytest.mark.usefixtures("corpus")
+def test_every_spelling_of_a_word_finds_the_same_documents(director: User) -> None:
+    for spellings in VOCABULARY.values():
+        found = [keys_found(spelling, director) for spelling in spellings]
+        assert found[0]
+        assert all(keys == found[0] for keys in found)
+
+
+# --- Visibility ---------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("search_index")
+def test_outsider_cannot_find_another_agencys_records(
+    author: User, outsider: User, director: User, org_a: Organisation
+) -> None:
+    OrganisationFactory.create(parent=org_a, name_fa="کمیته محرمانه آموزش", code="secret")
+    for label in sources():
+        rebuild(label)
+    assert search("محرمانه", user=outsider).total == 0
+    assert search("محرمانه", user=outsider).hits == []
+    assert [h.label for h in search("محرمانه", user=author).hits] == ["organisations"]
+    assert {h.label for h in search("محرمانه", user=director).hits} == {"organisations", "audit"}
+
+
+@pytest.mark.usefixtures("search_index")
+def test_only_the_audit_log_roles_search_the_audit_trail(author: User, director: User) -> None:
+    OrganisationFactory.create(name_fa="دفتر ویژه", code="special")
+    for label in sources():
+        rebuild(label)
+    assert "audit" not in search("ویژه", user=author).facets.get("module", {})
+    assert search("ویژه", user=director).facets["module"] == {"audit": 1, "organisations": 1}
+
+
+@pytest.mark.usefixtures("search_index")
+def test_a_hit_whose_row_moved_out_of_sight_is_not_shown_before_reindexing(
+    author: User, org_a: Organisation, org_b: Organisation
+) -> None:
+    moved = OrganisationFactory.create(parent=org_a, name_fa="واحد جابجا", code="moved")
+    rebuild("organisations")
+    assert search("جابجا", user=author).total == 1
+    Organisation.objects.filter(pk=moved.pk).delete()
+    # The index still holds the key until the update job runs; the page drops the hit.
+    assert search("جابجا", user=author).hits == []
+
+
+# --- Ranking, snippets, facets ------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("search_index")
+def test_newer_records_rank_first_among_equally_relevant_ones(director: User) -> None:
+    old = OrganisationFactory.create(name_fa="نمایشگاه کتاب", code="book-old")
+    new = OrganisationFactory.create(name_fa="نمایشگاه کتاب", code="book-new")
+    now = timezone.now()
+    AuditEntry.objects.filter(object_id=str(old.pk)).update(at=now.replace(year=now.year - 2))
+    rebuild("audit")
+    filters = SearchFilters(modules=("audit",))
+    for order in ("relevance", "newest"):
+        hits = search("نمایشگاه", user=director, filters=filters, order=order).hits
+        assert [h.instance.object_id for h in hits] == [str(new.pk), str(old.pk)]
+
+
+@pytest.mark.usefixtures("search_index")
+def test_a_title_is_escaped_and_its_matching_words_are_marked(director: User) -> None:
+    OrganisationFactory.create(name_fa="<b>نشست</b> شوراي شهر", code="markup")
+    rebuild("organisations")
+    hit = search(
+        "شورای نشست", user=director, filters=SearchFilters(modules=("organisations",))
+    ).hits[0]
+    assert hit.title == "&lt;b&gt;<mark>نشست</mark>&lt;/b&gt; <mark>شوراي</mark> شهر"
+
+
+def test_a_long_snippet_is_cut_around_the_first_match() -> None:
+    text = " ".join(["متن"] * 100 + ["سیل"] + ["ادامه"] * 100)
+    snippet = highlight(text, [Term("سیل")], max_chars=80)
+    assert snippet.startswith("…")
+    assert snippet.endswith("…")
+    assert "<mark>سیل</mark>" in snippet
+    assert len(snippet) < 120
+
+
+def test_a_prefix_marks_every_word_it_starts() -> None:
+    assert highlight("آموزش و آموزشگاه", [Term("اموز", prefix=True)]) == (
+        "<mark>آموزش</mark> و <mark>آموزشگاه</mark>"
+    )
+
+
+@pytest.mark.usefixtures("corpus")
+def test_facets_count_every_visible_match_per_module_month_and_source(director: User) -> None:
+    results = search("آموزش", user=director, per_page=5)
+    expected = keys_expected("آموزش", director)
+    assert results.total == len(expected)
+    assert len(results.hits) == 5
+    assert sum(results.facets["module"].values()) == len(expected)
+    audit_keys = {k for k in expected if k.startswith("audit:")}
+    assert sum(results.facets["month"].values()) == len(audit_keys)
+    assert all(len(month) == 7 and month.startswith("140") for month in results.facets["month"])
+
+
+@pytest.mark.usefixtures("corpus")
+def test_pages_do_not_overlap_and_cover_every_hit(director: User) -> None:
+    total = search("آموزش", user=director).total
+    seen: list[str] = []
+    for page in range(1, total // 7 + 2):
+        seen += [h.key for h in search("آموزش", user=director, page=page, per_page=7).hits]
+    assert len(seen) == len(set(seen)) == total
+
+
+@pytest.mark.usefixtures("corpus")
+def test_an_empty_query_lists_everything_visible_newest_first(author: User) -> None:
+    results = search("", user=author, per_page=200)
+    assert results.total == len(keys_expected("", author))
+    stamps = [h.timestamp for h in results.hits]
+    assert stamps == sorted(stamps, reverse=True)
+
+
+# --- Updates, rebuilds and drift ----------------------------------------------------------------
+
+
+def run_index_jobs() -> int:
+    worker = JobWorker(queue_names=["default"], interval=0, worker_id="test-worker", once=True)
+    rows = list(DBTaskResult.objects.filter(task_path=INDEX_TASK, status="READY"))
+    for row in rows:
+        row.claim(worker.worker_id)
+        worker.run_task(row)
+    return len(rows)
+
+
+@pytest.mark.usefixtures("search_index", "live_updates")
+def test_a_saved_row_is_indexed_by_a_job_after_the_commit(
+    director: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    DBTaskResult.objects.filter(task_path=INDEX_TASK).delete()
+    org = OrganisationFactory.create(name_fa="ستاد بحران", code="crisis")
+    assert search("بحران", user=director).total == 0
+    assert run_index_jobs() == 2  # the organisation and its audit entry
+    assert {h.key for h in search("بحران", user=director).hits} == {
+        document_key("organisations", org.pk),
+        document_key("audit", AuditEntry.objects.get(object_id=str(org.pk)).pk),
+    }
+    org.name_fa = "ستاد مدیریت"
+    org.save()
+    run_index_jobs()
+    assert (
+        search("بحران", user=director, filters=SearchFilters(modules=("organisations",))).total == 0
+    )
+    org.delete()
+    run_index_jobs()
+    assert (
+        search("مدیریت", user=director, filters=SearchFilters(modules=("organisations",))).total
+        == 0
+    )
+
+
+@pytest.mark.usefixtures("search_index")
+def test_reindexing_the_same_rows_twice_changes_nothing(director: User) -> None:
+    org = OrganisationFactory.create(name_fa="کانون پرورش فکری", code="kanoon")
+    index_rows("organisations", [str(org.pk)])
+    index_rows("organisations", [str(org.pk)])
+    assert get_index().keys("organisations") == {document_key("organisations", org.pk)}
+    assert search("کانون", user=director).total == 1
+
+
+@pytest.mark.usefixtures("search_index")
+def test_the_drift_check_names_missing_and_extra_ids(governorate: Organisation) -> None:
+    kept = OrganisationFactory.create(parent=governorate, name_fa="واحد ماندگار", code="kept")
+    gone = OrganisationFactory.create(parent=governorate, name_fa="واحد رفته", code="gone")
+    for label in sources():
+        rebuild(label)
+    gone_key = document_key("organisations", gone.pk)
+    gone.delete()
+    late = OrganisationFactory.create(parent=governorate, name_fa="واحد تازه", code="late")
+    drift = check_drift("organisations")
+    assert drift.missing == {document_key("organisations", late.pk)}
+    assert drift.extra == {gone_key}
+    assert document_key("organisations", kept.pk) not in drift.missing
+
+
+@pytest.mark.usefixtures("search_index")
+def test_reindex_check_fails_on_drift_and_a_rebuild_touches_only_its_module(
+    governorate: Organisation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("reindex")
+    assert check_drift("audit").is_clean
+    late = OrganisationFactory.create(parent=governorate, name_fa="واحد تازه", code="late")
+    late_entry = AuditEntry.objects.get(object_id=str(late.pk))
+    with pytest.raises(CommandError):
+        call_command("reindex", "--check")
+    output = capsys.readouterr().out
+    assert f"organisations: 1 missing: organisations:{late.pk}" in output
+    assert f"audit: 1 missing: audit:{late_entry.pk}" in output
+
+    call_command("reindex", "organisations")
+    assert check_drift("organisations").is_clean
+    assert check_drift("audit").missing == {document_key("audit", late_entry.pk)}
+    call_command("reindex", "audit")
+    call_command("reindex", "--check")
+    assert "organisations: in step" in capsys.readouterr().out
+
+
+def test_reindex_refuses_an_unknown_module() -> None:
+    with pytest.raises(CommandError, match="Unknown search module"):
+        call_command("reindex", "newsroom")
