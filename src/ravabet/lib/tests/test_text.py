@@ -7,7 +7,15 @@ import unicodedata
 
 import pytest
 
-from ravabet.lib.text import STOPWORDS, display_text, is_stopword, persian_slug, search_key, tokens
+from ravabet.lib.text import (
+    STOPWORDS,
+    display_text,
+    fused_pairs,
+    is_stopword,
+    persian_slug,
+    search_key,
+    tokens,
+)
 
 ZWNJ = "\u200c"
 
@@ -27,6 +35,7 @@ ZWNJ = "\u200c"
         ("خانه\u0654 ما", "خانۀ ما"),  # heh + hamza above composed
         ("خانۀ ما", "خانۀ ما"),
         ("ي\u0654", "ئ"),
+        ("ٱ\u0653", "آ"),  # alef wasla + madda: composed once the wasla is a plain alef
         ("دائرة المعارف", "دائرة المعارف"),  # teh marbuta kept
         ("ہفتہ", "هفته"),  # heh goal
         ("کتاب\u200c\u200cها", f"کتاب{ZWNJ}ها"),  # doubled ZWNJ
@@ -111,6 +120,55 @@ def test_a_space_inside_an_ordinary_compound_keeps_two_words() -> None:
     # Documented limit: without a dictionary, only the inflection affixes are glued.
     assert tokens("اطلاع رسانی") == ["اطلاع", "رسانی"]
     assert tokens("اطلاع‌رسانی") == ["اطلاعرسانی"]
+
+
+def _index(text: str) -> set[str]:
+    words = tokens(text)
+    return set(words) | set(fused_pairs(words))
+
+
+def _matches(query: str, document: str) -> bool:
+    """The documented recipe: each query word is present, or fused with its neighbour."""
+    index = _index(document)
+    words = tokens(query)
+    # Segment the query into single words or adjacent fused pairs, all present in the index.
+    reachable = {0}
+    for i in range(len(words)):
+        if i not in reachable:
+            continue
+        if words[i] in index:
+            reachable.add(i + 1)
+        if i + 1 < len(words) and words[i] + words[i + 1] in index:
+            reachable.add(i + 2)
+    return len(words) in reachable
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["اطلاع‌رسانی", "اطلاع رسانی", "اطلاعرسانی", "اطلاع‌ رسانی", "اطلاع‌رساني"],
+        ["آیین‌نامه", "آیین نامه", "آییننامه", "آئین‌نامه"],
+        ["بین‌الملل", "بین الملل", "بینالملل", "بين‌الملل"],
+        ["می‌روم", "می روم", "میروم"],
+    ],
+)
+def test_with_fused_pairs_every_spelling_of_a_compound_finds_every_other(
+    spellings: list[str],
+) -> None:
+    for query in spellings:
+        for spelling in spellings:
+            assert _matches(query, f"گزارش {spelling} استان"), (query, spelling)
+    assert not _matches(spellings[0], "گزارش استان")
+
+
+def test_fused_pairs_skip_numbers_and_pairs_of_stopwords() -> None:
+    assert fused_pairs(tokens("اطلاع رسانی در این استان ۱۴۰۵")) == [
+        "اطلاعرسانی",
+        "رسانیدر",
+        "ایناستان",
+    ]
+    assert fused_pairs([]) == []
+    assert fused_pairs(["روابط"]) == []
 
 
 def test_affixes_glue_only_to_words() -> None:

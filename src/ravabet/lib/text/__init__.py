@@ -10,6 +10,14 @@ from __future__ import annotations
 from ravabet.lib.text.normalise import display_text, search_key
 from ravabet.lib.text.slug import persian_slug
 from ravabet.lib.text.stopwords import STOPWORDS, is_stopword
-from ravabet.lib.text.tokenise import tokens
+from ravabet.lib.text.tokenise import fused_pairs, tokens
 
-__all__ = ["STOPWORDS", "display_text", "is_stopword", "persian_slug", "search_key", "tokens"]
+__all__ = [
+    "STOPWORDS",
+    "display_text",
+    "fused_pairs",
+    "is_stopword",
+    "persian_slug",
+    "search_key",
+    "tokens",
+]

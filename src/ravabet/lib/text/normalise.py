@@ -161,7 +161,8 @@ def display_text(text: str, *, persian_digits: bool = False) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     # ZWNJ before NFC: dropping one can bring marks together that NFC then reorders.
     text = _tidy_zwnj(_SPACES.sub(" ", text))
-    text = unicodedata.normalize("NFC", text)
+    # Letters before NFC too: ٱ + madda only composes to آ once ٱ is ا.
+    text = unicodedata.normalize("NFC", text.translate(_DISPLAY_LETTERS))
     text = text.translate(_DISPLAY_LETTERS)
     text = _HAMZA_ABOVE.sub(lambda m: _HAMZA_COMPOSED[m.group(1)], text)
     text = _SPACES.sub(" ", text)

@@ -18,7 +18,7 @@ def persian_slug(text: str, *, max_length: int = 80) -> str:
     becomes a hyphen like a space. Valid for Django's ``SlugField(allow_unicode=True)``; cut
     at a hyphen to ``max_length`` characters.
     """
-    text = unicodedata.normalize("NFKC", display_text(text)).lower()
+    text = display_text(unicodedata.normalize("NFKC", text)).lower()
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = to_latin_digits(unicodedata.normalize("NFC", text))
     slug = _NOT_SLUG.sub("-", text).strip("-")
