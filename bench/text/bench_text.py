@@ -1,6 +1,7 @@
 """Throughput of the Persian normalisers on real Fars news text, against persiantools.
 
-Run on demand, never in the test suite: ``.venv/bin/python bench/text/bench_text.py [files]``.
+Run on demand, never in the test suite: ``pip install -e '.[bench]'`` then
+``.venv/bin/python bench/text/bench_text.py [files]``.
 Reads the Fars news JSON files (title, abstract, paragraphs), prints a table of chars/s and
 writes ``bench/results/text.json`` with the machine it ran on.
 """
