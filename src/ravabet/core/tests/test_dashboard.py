@@ -24,7 +24,9 @@ def test_dashboard_lists_the_persons_unread_notifications_but_not_others(
 ) -> None:
     NotificationFactory.create(recipient=author, title="جلسه شورای اطلاع‌رسانی فردا")
     NotificationFactory.create(recipient=colleague, title="پیام همکار")
-    NotificationFactory.create(recipient=author, title="اطلاعیه قدیمی بایگانی", read_at=timezone.now())
+    NotificationFactory.create(
+        recipient=author, title="اطلاعیه قدیمی بایگانی", read_at=timezone.now()
+    )
     body = author_client.get(reverse("core:dashboard")).content.decode()
     assert "جلسه شورای اطلاع‌رسانی فردا" in body
     assert "پیام همکار" not in body

@@ -47,3 +47,28 @@ def test_author_sees_own_organisation_page(author_client: Client, org_a: Organis
     response = author_client.get(reverse("core:organisation_detail", args=[org_a.pk]))
     assert response.status_code == 200
     assert org_a.name_fa in response.content.decode()
+
+
+def test_organisations_page_shows_each_unit_under_its_parent(
+    director_client: Client, governorate: Organisation
+) -> None:
+    deputy = OrganisationFactory.create(parent=governorate, kind="deputy", name_fa="معاونت سیاسی")
+    office = OrganisationFactory.create(
+        parent=deputy, kind="directorate", name_fa="دفتر امور اجتماعی"
+    )
+    county = OrganisationFactory.create(parent=governorate, kind="county", name_fa="فرمانداری ری")
+    response = director_client.get(reverse("core:organisation_list"))
+    rows = response.context["organisations"]
+    order = [org.pk for org in rows]
+    assert order.index(governorate.pk) < order.index(deputy.pk) < order.index(office.pk)
+    assert order.index(office.pk) < order.index(county.pk)  # the deputy's subtree comes first
+    depth = {org.pk: org.depth for org in rows}
+    assert (depth[governorate.pk], depth[deputy.pk], depth[office.pk]) == (0, 1, 2)
+
+
+def test_agency_officer_sees_own_unit_as_the_root_of_the_tree(
+    author_client: Client, org_a: Organisation
+) -> None:
+    branch = OrganisationFactory.create(parent=org_a, name_fa="اداره آموزش و پرورش ناحیه ۱")
+    rows = author_client.get(reverse("core:organisation_list")).context["organisations"]
+    assert [(org.pk, org.depth) for org in rows] == [(org_a.pk, 0), (branch.pk, 1)]

@@ -22,7 +22,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in OrganisationKind.values:
         organisations = organisations.filter(kind=kind)
-    context = {"organisations": organisations, "kinds": OrganisationKind.choices, "kind": kind}
+    context = {
+        "organisations": selectors.in_tree_order(organisations),
+        "kinds": OrganisationKind.choices,
+        "kind": kind,
+    }
     template = (
         "core/partials/organisation_rows.html"
         if is_htmx(request)
