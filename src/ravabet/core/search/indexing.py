@@ -44,6 +44,17 @@ def rebuild(label: str) -> int:
     return get_index().replace(documents_of(source), remove_label=label)
 
 
+def unknown_labels() -> dict[str, int]:
+    """Modules the index holds documents of but no app declares any more, with their counts."""
+    known = set(sources())
+    return {label: n for label, n in get_index().labels().items() if label not in known}
+
+
+def purge(label: str) -> None:
+    """Remove every document of ``label`` (a module no longer declared)."""
+    get_index().replace([], remove_label=label)
+
+
 @dataclass(frozen=True)
 class Drift:
     """Keys the index lacks (rows not indexed) and keys it has for no row."""

@@ -90,6 +90,7 @@ def restriction_for(user: User | AnonymousUser, filters: SearchFilters) -> Restr
     labels = set(searchable_sources(user))
     if filters.modules:
         labels &= set(filters.modules)
+    all_labels = labels == set(sources())
     visible = visible_organisation_ids(user)
     organisation_ids: frozenset[int] | None = None if visible is None else frozenset(visible)
     if filters.organisations:
@@ -97,6 +98,7 @@ def restriction_for(user: User | AnonymousUser, filters: SearchFilters) -> Restr
         organisation_ids = wanted if organisation_ids is None else organisation_ids & wanted
     return Restriction(
         labels=frozenset(labels),
+        all_labels=all_labels,
         organisation_ids=organisation_ids,
         time_from=_day_bound(filters.date_from, end=False) if filters.date_from else None,
         time_to=_day_bound(filters.date_to, end=True) if filters.date_to else None,

@@ -4,6 +4,8 @@ the query parser and the highlighter always see the same terms."""
 
 from __future__ import annotations
 
+import itertools
+
 from ravabet.lib.text import search_key as _search_key
 from ravabet.lib.text import tokens as _tokens
 
@@ -20,8 +22,8 @@ def search_key(text: str) -> str:
 
 
 def search_tokens(text: str) -> list[str]:
-    """The index terms of ``text``: normalised words, none containing a space or equal to the
-    field separator. Stopwords are kept, so phrases match exactly."""
+    """The index terms of ``text``: normalised words, none containing a space or the field
+    separator. Stopwords are kept, so phrases match exactly."""
     return [t for t in _tokens(text) if _is_term(t)]
 
 
@@ -30,5 +32,15 @@ def _is_term(token: str) -> bool:
         bool(token)
         and len(token) <= MAX_TERM_LENGTH
         and not any(c.isspace() for c in token)
-        and token != FIELD_SEPARATOR
+        and FIELD_SEPARATOR not in token
     )
+
+
+def word_pairs(terms: tuple[str, ...] | list[str]) -> list[str]:
+    """Each two neighbouring terms as one index term (``a|b``), never across a field boundary:
+    a two-word phrase becomes one term lookup instead of a walk through word positions."""
+    return [
+        f"{first}{FIELD_SEPARATOR}{second}"
+        for first, second in itertools.pairwise(terms)
+        if FIELD_SEPARATOR not in (first, second)
+    ]

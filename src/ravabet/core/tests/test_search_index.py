@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -423,3 +424,27 @@ def test_reindex_check_fails_on_drift_and_a_rebuild_touches_only_its_module(
 def test_reindex_refuses_an_unknown_module() -> None:
     with pytest.raises(CommandError, match="Unknown search module"):
         call_command("reindex", "newsroom")
+
+
+@pytest.mark.usefixtures("search_index")
+def test_a_full_reindex_removes_documents_of_a_module_no_app_declares(
+    director: User, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("reindex")
+    ghost = get_index().replace(
+        [
+            replace(d, label="ghost", key=f"ghost:{d.object_id}")
+            for d in documents_of(get_source("organisations"))
+        ]
+    )
+    assert ghost
+    with pytest.raises(CommandError):
+        call_command("reindex", "--check")
+    assert f"ghost: {ghost} extra documents of an undeclared module" in capsys.readouterr().out
+    # Until then its documents are counted (a search over every module has no module filter)
+    # but never shown: no source, no row.
+    assert "ghost" not in {h.label for h in search("تهران", user=director).hits}
+    call_command("reindex")
+    call_command("reindex", "--check")
+    assert "ghost" not in get_index().labels()
+    assert search("تهران", user=director).total == 2

@@ -1,5 +1,6 @@
-"""``ravabet reindex [label …]``: rebuild the search index of these modules (all by default)
-from the database, or with ``--check`` list the ids the index misses or has extra."""
+"""``ravabet reindex [label …]``: rebuild the search index of these modules from the database
+(all by default, also removing modules no app declares any more), or with ``--check`` list the
+ids the index misses or has extra."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ravabet.core.search.indexing import check_drift, rebuild
+from ravabet.core.search.indexing import check_drift, purge, rebuild, unknown_labels
 from ravabet.core.search.registry import sources
 
 SHOWN_KEYS = 20
@@ -38,9 +39,18 @@ class Command(BaseCommand):
         for label in chosen:
             count = rebuild(label)
             self.stdout.write(self.style.SUCCESS(f"{label}: {count} documents indexed"))
+        if not labels:
+            # A full rebuild also drops what no app declares any more: the index then holds
+            # only registered modules, which lets a search over all of them skip the filter.
+            for label, count in unknown_labels().items():
+                purge(label)
+                self.stdout.write(f"{label}: {count} documents of an undeclared module removed")
 
     def _check(self, labels: list[str]) -> None:
         drifted = 0
+        for label, count in unknown_labels().items():
+            drifted += 1
+            self.stdout.write(f"{label}: {count} extra documents of an undeclared module")
         for label in labels:
             drift = check_drift(label)
             if drift.is_clean:

@@ -15,6 +15,9 @@ class Restriction:
     by any bound), of one of ``sources`` and carrying one of ``tags`` when those are given."""
 
     labels: frozenset[str]
+    # True when ``labels`` is every registered module: the index then needs no module filter
+    # (a filter matching every document still costs a pass over them).
+    all_labels: bool = False
     organisation_ids: frozenset[int] | None = None
     time_from: int | None = None
     time_to: int | None = None

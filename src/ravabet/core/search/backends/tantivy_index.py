@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,11 @@ from ravabet.core.search.backends.base import Restriction
 from ravabet.core.search.documents import SearchDocument
 from ravabet.core.search.query import Clause, Or, Phrase, Query, Term
 from ravabet.core.search.registry import Weight
+from ravabet.core.search.text import word_pairs
 
 # Bump when the schema changes: a new version starts an empty index beside the old one, to be
 # filled by ``ravabet reindex``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 WRITER_HEAP = 50_000_000
 # Relevance order reranks this many hits beyond the page end with the recency boost.
 RERANK_WINDOW = 100
@@ -52,7 +54,13 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("tags", tokenizer_name="raw")
     for weight in Weight:
         builder.add_text_field(weight.value, tokenizer_name="whitespace")
+        # Neighbouring word pairs: frequencies for ranking, no positions needed.
+        builder.add_text_field(_pairs(weight), tokenizer_name="whitespace", index_option="freq")
     return builder.build()
+
+
+def _pairs(weight: Weight) -> str:
+    return f"{weight.value}2"
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,7 @@ class SearchIndex:
             doc.add_text("tags", tag)
         for weight in Weight:
             doc.add_text(weight.value, document.text(weight))
+            doc.add_text(_pairs(weight), " ".join(word_pairs(document.terms.get(weight, ()))))
         return doc
 
     def replace(
@@ -150,6 +159,15 @@ class SearchIndex:
         query = tantivy.Query.term_query(self.schema, "module", label)
         return self._all_keys(searcher, query)
 
+    def labels(self) -> dict[str, int]:
+        """How many documents each module has in the index."""
+        answer = self.searcher().aggregate(
+            tantivy.Query.all_query(), {"module": {"terms": {"field": "module", "size": 1000}}}
+        )
+        return {
+            str(b["key"]): int(b["doc_count"]) for b in answer.get("module", {}).get("buckets", [])
+        }
+
     def _all_keys(self, searcher: tantivy.Searcher, query: tantivy.Query) -> set[str]:
         limit = searcher.num_docs
         if not limit:
@@ -162,7 +180,7 @@ class SearchIndex:
         for weight in Weight:
             field = weight.value
             if isinstance(atom, Phrase):
-                query = tantivy.Query.phrase_query(self.schema, field, list(atom.terms))
+                query = self._phrase(weight, atom)
             elif atom.prefix:
                 pattern = _regex_literal(atom.text) + ".*"
                 query = tantivy.Query.regex_query(self.schema, field, pattern)
@@ -170,6 +188,18 @@ class SearchIndex:
                 query = tantivy.Query.term_query(self.schema, field, atom.text)
             per_field.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, weight.boost)))
         return tantivy.Query.boolean_query(per_field)
+
+    def _phrase(self, weight: Weight, phrase: Phrase) -> tantivy.Query:
+        """Every neighbouring pair must be there (one term lookup each); a phrase of three or
+        more words is then checked word by word on those candidates only."""
+        pairs = [
+            (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, _pairs(weight), pair))
+            for pair in dict.fromkeys(word_pairs(phrase.terms))
+        ]
+        if len(phrase.terms) > 2:
+            exact = tantivy.Query.phrase_query(self.schema, weight.value, list(phrase.terms))
+            pairs.append((tantivy.Occur.Must, tantivy.Query.const_score_query(exact, 0.0)))
+        return tantivy.Query.boolean_query(pairs)
 
     def _clause(self, clause: Clause) -> tantivy.Query:
         if isinstance(clause, Or):
@@ -180,7 +210,10 @@ class SearchIndex:
 
     def _filters(self, restriction: Restriction) -> list[tantivy.Query]:
         schema = self.schema
-        filters = [tantivy.Query.term_set_query(schema, "module", sorted(restriction.labels))]
+        filters = []
+        if not restriction.all_labels:
+            labels = sorted(restriction.labels)
+            filters.append(tantivy.Query.term_set_query(schema, "module", labels))
         if restriction.organisation_ids is not None:
             ids = sorted(restriction.organisation_ids)
             filters.append(tantivy.Query.term_set_query(schema, "org", ids))
@@ -235,25 +268,31 @@ class SearchIndex:
         facets: bool = True,
     ) -> IndexPage:
         """One page of hits, the total and (optionally) facet counts per module, month and
-        source over every match."""
+        source over every match.
+
+        The page is collected without counting, so tantivy may skip blocks that cannot reach
+        the top; the total and the facets come from one aggregation pass over the matches.
+        """
         if restriction.is_empty:
             return IndexPage(hits=[], total=0, facets={})
         searcher = self.searcher()
         compiled = self.compile(query, restriction)
-        if newest_first or query.is_empty or not query.include:
+        # tantivy releases the GIL: the counting pass runs beside the ranking pass.
+        counting = _counting_pool.submit(self._counts, searcher, compiled, facets=facets)
+        if newest_first or not query.include:
             result = searcher.search(
                 compiled,
                 limit,
-                count=True,
+                count=False,
                 order_by_field="ts",
                 offset=offset,
                 order=tantivy.Order.Desc,
             )
-            pairs = [(0.0, address) for _, address in result.hits]
-            stamps = searcher.fast_field_values("ts", [a for _, a in pairs])
-            ranked = [(s, a, int(t or 0)) for (s, a), t in zip(pairs, stamps, strict=True)]
+            addresses = [address for _, address in result.hits]
+            stamps = searcher.fast_field_values("ts", addresses)
+            ranked = [(0.0, a, int(t or 0)) for a, t in zip(addresses, stamps, strict=True)]
         else:
-            result = searcher.search(compiled, offset + limit + RERANK_WINDOW, count=True)
+            result = searcher.search(compiled, offset + limit + RERANK_WINDOW, count=False)
             addresses = [address for _, address in result.hits]
             stamps = searcher.fast_field_values("ts", addresses)
             scored = [
@@ -266,32 +305,35 @@ class SearchIndex:
             IndexHit(key=str(searcher.doc(address)["key"][0]), score=score, timestamp=ts)
             for score, address, ts in ranked
         ]
-        # The count is there at run time; the package's stub does not declare it.
-        total = int(result.count or 0)  # type: ignore[attr-defined]
-        return IndexPage(
-            hits=hits,
-            total=total,
-            facets=self._facets(searcher, compiled) if facets and total else {},
-        )
+        total, counts = counting.result()
+        return IndexPage(hits=hits, total=total, facets=counts)
 
-    def _facets(
-        self, searcher: tantivy.Searcher, compiled: tantivy.Query
-    ) -> dict[str, dict[str, int]]:
+    def _counts(
+        self, searcher: tantivy.Searcher, compiled: tantivy.Query, *, facets: bool
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        """The number of matches (every document has a module, so the module buckets add up to
+        it) and, if asked, the facet counts."""
+        names = ("module", "month", "source") if facets else ("module",)
         request: dict[str, Any] = {
-            name: {"terms": {"field": name, "size": FACET_SIZE}}
-            for name in ("module", "month", "source")
+            name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names
         }
         answer = searcher.aggregate(compiled, request)
-        return {
+        modules = answer.get("module", {})
+        total = sum(int(b["doc_count"]) for b in modules.get("buckets", [])) + int(
+            modules.get("sum_other_doc_count", 0)
+        )
+        counts = {
             name: {
                 str(bucket["key"]): int(bucket["doc_count"])
                 for bucket in answer.get(name, {}).get("buckets", [])
                 if bucket["key"] != ""
             }
-            for name in request
+            for name in names
         }
+        return total, counts if facets else {}
 
 
+_counting_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ravabet-search")
 _indexes: dict[Path, SearchIndex] = {}
 _indexes_lock = threading.Lock()
 
