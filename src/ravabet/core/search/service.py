@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import TYPE_CHECKING, Any, Literal
 
+import jdatetime
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -37,11 +38,12 @@ MAX_PAGE = 50
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """What a person narrows a search to; dates are the (Jalali-picked) calendar days, inclusive."""
+    """What a person narrows a search to; dates are calendar days, inclusive, Jalali
+    (``jdatetime.date``) or Gregorian."""
 
     modules: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: date | jdatetime.date | None = None
+    date_to: date | jdatetime.date | None = None
     organisations: tuple[int, ...] = ()
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -74,7 +76,9 @@ class SearchResults:
         return self.page * self.per_page < self.total
 
 
-def _day_bound(day: date, *, end: bool) -> int:
+def _day_bound(day: date | jdatetime.date, *, end: bool) -> int:
+    if isinstance(day, jdatetime.date):
+        day = day.togregorian()
     moment = datetime.combine(day + timedelta(days=1) if end else day, clock.min)
     seconds = int(timezone.make_aware(moment).timestamp())
     return seconds - 1 if end else seconds

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import jdatetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -30,7 +31,15 @@ from ravabet.core.search.indexing import (
     rebuild,
 )
 from ravabet.core.search.query import Term, parse_query
-from ravabet.core.search.registry import get_source, sources
+from ravabet.core.search.registry import (
+    SearchField,
+    SearchSource,
+    Weight,
+    get_source,
+    register,
+    sources,
+    unregister,
+)
 from ravabet.core.search.service import SearchFilters, restriction_for, search
 from ravabet.core.tests.factories import OrganisationFactory
 
@@ -448,3 +457,61 @@ def test_a_full_reindex_removes_documents_of_a_module_no_app_declares(
     call_command("reindex", "--check")
     assert "ghost" not in get_index().labels()
     assert search("تهران", user=director).total == 2
+
+
+@pytest.mark.usefixtures("search_index")
+def test_a_jalali_date_range_keeps_the_records_of_those_days(director: User) -> None:
+    first = OrganisationFactory.create(name_fa="جشنواره نوروز", code="nowruz-1")
+    second = OrganisationFactory.create(name_fa="جشنواره نوروز", code="nowruz-2")
+    # 1 Farvardin 1405 is 21 March 2026. Tehran is UTC+3:30: 21:00 UTC on the 20th is already
+    # the 1st there, 22:00 UTC on the 21st already the 2nd.
+    AuditEntry.objects.filter(object_id=str(first.pk)).update(
+        at=datetime(2026, 3, 20, 21, 0, tzinfo=UTC)
+    )
+    AuditEntry.objects.filter(object_id=str(second.pk)).update(
+        at=datetime(2026, 3, 21, 22, 0, tzinfo=UTC)
+    )
+    rebuild("audit")
+    day_one = SearchFilters(
+        modules=("audit",),
+        date_from=jdatetime.date(1405, 1, 1),
+        date_to=jdatetime.date(1405, 1, 1),
+    )
+    hits = search("نوروز", user=director, filters=day_one).hits
+    assert [h.instance.object_id for h in hits] == [str(first.pk)]
+    assert keys_found("نوروز", director, day_one) == keys_expected("نوروز", director, day_one)
+
+
+@pytest.mark.usefixtures("search_index")
+def test_tags_filter_alike_in_the_index_and_the_reference(director: User) -> None:
+    tagged = SearchSource(
+        label="tagged",
+        model=Organisation,
+        fields=(SearchField("name_fa", Weight.A),),
+        tags=lambda organisation: [organisation.kind, "all"],
+    )
+    register(tagged)
+    try:
+        OrganisationFactory.create(name_fa="ستاد نوروزی", code="staff", kind="directorate")
+        OrganisationFactory.create(name_fa="ستاد اقامه نماز", code="prayer", kind="agency")
+        rebuild("tagged")
+        for tags in (("directorate",), ("agency", "directorate"), ("all",), ("none",)):
+            filters = SearchFilters(modules=("tagged",), tags=tags)
+            assert keys_found("ستاد", director, filters) == keys_expected("ستاد", director, filters)
+        only = SearchFilters(modules=("tagged",), tags=("agency",))
+        assert [h.instance.code for h in search("ستاد", user=director, filters=only).hits] == [
+            "prayer"
+        ]
+    finally:
+        unregister("tagged")
+
+
+@pytest.mark.usefixtures("search_index")
+def test_a_phrase_never_runs_from_one_field_into_the_next(director: User) -> None:
+    OrganisationFactory.create(name_fa="دفتر امور بانوان", name_en="Women Affairs", code="women")
+    rebuild("organisations")
+    only = SearchFilters(modules=("organisations",))
+    assert search('"امور بانوان"', user=director, filters=only).total == 1
+    assert search('"بانوان women"', user=director, filters=only).total == 0
+    assert keys_found('"بانوان women"', director, only) == set()
+    assert keys_expected('"بانوان women"', director, only) == set()
