@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-import brotli
+import brotli  # type: ignore[import-untyped]  # no stubs or py.typed upstream
 
 from ravabet.lib.fetch.errors import FetchError, FetchErrorReason
 
