@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ravabet.core.views import account, auth, dashboard, jobs, notifications, organisations
+from ravabet.core.views import (
+    account,
+    auth,
+    dashboard,
+    jobs,
+    notifications,
+    organisations,
+    search,
+)
 from ravabet.core.views.audit_log import audit_log
 
 app_name = "core"
@@ -19,6 +27,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
     path("history/<str:model>/<str:pk>/", organisations.object_history, name="object_history"),
     path("audit/", audit_log, name="audit_log"),
+    path("search/", search.search_page, name="search"),
     path("jobs/", jobs.job_list, name="job_list"),
     path("jobs/<uuid:pk>/retry/", jobs.job_retry, name="job_retry"),
     path("notifications/", notifications.notification_list, name="notification_list"),

@@ -3,9 +3,10 @@ document is only ever a function of its row, so any document can be rebuilt at a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import jdatetime
@@ -69,7 +70,13 @@ def organisation_of(instance: models.Model, path: str) -> int:
 
 def jalali_month(moment: datetime) -> str:
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    jalali = jdatetime.date.fromgregorian(date=local.date())
+    return _jalali_month_of(local.date())
+
+
+# A rebuild asks for the month of each row; a few thousand distinct days cover years of rows.
+@functools.lru_cache(maxsize=8192)
+def _jalali_month_of(day: date) -> str:
+    jalali = jdatetime.date.fromgregorian(date=day)
     return f"{jalali.year:04d}-{jalali.month:02d}"
 
 
@@ -81,7 +88,7 @@ def build_document(source: SearchSource, instance: models.Model) -> SearchDocume
         tokens = search_tokens(str(value)) if value not in (None, "") else []
         if tokens:
             per_weight.setdefault(search_field.weight, []).append(tokens)
-    terms = {weight: tuple(_joined(groups)) for weight, groups in per_weight.items() if groups}
+    terms = {weight: _joined(groups) for weight, groups in per_weight.items() if groups}
     moment = resolve(instance, source.date_field) if source.date_field else None
     timestamp = int(moment.timestamp()) if isinstance(moment, datetime) else 0
     return SearchDocument(
@@ -97,11 +104,12 @@ def build_document(source: SearchSource, instance: models.Model) -> SearchDocume
     )
 
 
-def _joined(groups: list[list[str]]) -> Iterator[str]:
-    for position, group in enumerate(groups):
-        if position:
-            yield FIELD_SEPARATOR
-        yield from group
+def _joined(groups: list[list[str]]) -> tuple[str, ...]:
+    joined = list(groups[0])
+    for group in groups[1:]:
+        joined.append(FIELD_SEPARATOR)
+        joined += group
+    return tuple(joined)
 
 
 def documents_of(

@@ -32,9 +32,17 @@ def index_rows(label: str, ids: Iterable[str]) -> int:
 
 
 def index_later(instance: models.Model) -> None:
-    """Reindex ``instance`` in every source that declares its model, after the commit."""
+    """Reindex ``instance`` in every live source that declares its model, after the commit."""
     for source in source_for_model(type(instance)):
-        enqueue_on_commit(update_search_index, source.label, [str(instance.pk)])
+        if source.live:
+            enqueue_on_commit(update_search_index, source.label, [str(instance.pk)])
+
+
+def index_later_many(label: str, ids: Iterable[Any]) -> None:
+    """Reindex the rows ``ids`` of ``label`` in one job after the commit (for bulk writers)."""
+    wanted = [str(pk) for pk in ids]
+    if wanted:
+        enqueue_on_commit(update_search_index, label, wanted)
 
 
 def rebuild(label: str) -> int:
@@ -77,6 +85,16 @@ def check_drift(label: str) -> Drift:
     )
 
 
+def rebuild_drifted() -> list[str]:
+    """Rebuild every module whose index is out of step with its rows; returns their labels."""
+    drifted = [label for label in sorted(sources()) if not check_drift(label).is_clean]
+    for label in drifted:
+        rebuild(label)
+    for label in unknown_labels():
+        purge(label)
+    return drifted
+
+
 def _after_change(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # loaddata: the restore path rebuilds the index as a whole
@@ -87,6 +105,8 @@ def connect_signals() -> None:
     """Reindex every declared model's rows after each save and delete (called once from the
     core app's ``ready()``)."""
     for source in sources().values():
+        if not source.live:
+            continue
         uid = f"ravabet.search.{source.label}"
         post_save.connect(_after_change, sender=source.model, dispatch_uid=uid)
         post_delete.connect(_after_change, sender=source.model, dispatch_uid=uid)

@@ -7,6 +7,9 @@
 - ``prefix*`` — any word starting with it (at least :data:`MIN_PREFIX` letters; a word that
   folds to several terms is searched as a phrase, without the prefix).
 
+Compounds match however they are typed: «میراث‌فرهنگی» (with the half-space, one term),
+«میراثفرهنگی» and «میراث فرهنگی» find the same documents, in words and in phrases.
+
 Parsing never fails: an unbalanced quote is an ordinary character, a dangling OR or a lone
 ``-`` or ``*`` is dropped, and words are normalised with the index's own normaliser, so a word
 that folds to several terms becomes a phrase and one that folds to nothing disappears.
@@ -14,10 +17,12 @@ that folds to several terms becomes a phrase and one that folds to nothing disap
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from ravabet.core.search.text import search_tokens
+from ravabet.lib.text import fused_pairs
 
 MIN_PREFIX = 2
 MAX_QUERY_LENGTH = 500
@@ -110,21 +115,86 @@ def _lex(raw: str) -> list[_Lexeme]:
     return lexemes
 
 
-def _atom(lexeme: _Lexeme) -> Term | Phrase | None:
+ZWNJ = "\u200c"
+# A phrase tries every way of typing its compounds (joined or apart) up to this many joints.
+MAX_JOINTS = 4
+
+
+def _fusable(first: str, second: str) -> bool:
+    """Whether two neighbouring words may be one compound typed apart (as the index's
+    normaliser sees it: letters only, not two stopwords)."""
+    return bool(fused_pairs([first, second]))
+
+
+def _spellings(text: str) -> list[tuple[str, ...]]:
+    """The term sequences ``text`` may stand for: as typed, and with each compound joined or
+    apart — «میراث‌فرهنگی» is also «میراث فرهنگی», and «میراث فرهنگی» also «میراث‌فرهنگی»."""
+    as_typed = tuple(search_tokens(text))
+    # Every word apart: half-spaces become spaces, then each neighbouring pair that could be
+    # a compound is a joint that may be closed.
+    parts = search_tokens(text.replace(ZWNJ, " "))
+    joints = [i for i in range(len(parts) - 1) if _fusable(parts[i], parts[i + 1])]
+    if not joints or len(joints) > MAX_JOINTS:
+        apart = tuple(parts)
+        return list(dict.fromkeys([as_typed, apart])) if apart and apart != as_typed else [as_typed]
+    found: dict[tuple[str, ...], None] = {as_typed: None}
+    for closed in itertools.product((False, True), repeat=len(joints)):
+        closing = {joint for joint, close in zip(joints, closed, strict=True) if close}
+        terms: list[str] = [parts[0]]
+        for i in range(1, len(parts)):
+            if i - 1 in closing:
+                terms[-1] += parts[i]
+            else:
+                terms.append(parts[i])
+        found[tuple(terms)] = None
+    return [spelling for spelling in found if spelling]
+
+
+def _atoms(lexeme: _Lexeme) -> list[Term | Phrase]:
+    """The alternatives one word or quoted phrase stands for (empty if it folds to nothing)."""
     text = lexeme.text
     prefix = not lexeme.quoted and text.endswith("*")
-    terms = search_tokens(text)
-    if not terms:
-        return None
-    if len(terms) > 1:
-        return Phrase(tuple(terms))
-    term = terms[0]
-    return Term(term, prefix=prefix and len(term) >= MIN_PREFIX)
+    atoms: list[Term | Phrase] = []
+    for terms in _spellings(text):
+        if not terms:
+            continue
+        if len(terms) > 1:
+            atoms.append(Phrase(terms))
+        else:
+            atoms.append(Term(terms[0], prefix=prefix and len(terms[0]) >= MIN_PREFIX))
+    return atoms
+
+
+def _joined_neighbours(lexemes: list[_Lexeme]) -> dict[int, list[Term]]:
+    """For plain words typed next to each other («میراث فرهنگی»), the compound they may be
+    written as elsewhere («میراث‌فرهنگی»): each word matches itself or the compound."""
+    extra: dict[int, list[Term]] = {}
+
+    def plain(i: int) -> bool:
+        lexeme = lexemes[i]
+        return not (lexeme.quoted or lexeme.negated or lexeme.text in OR_WORDS) and not (
+            lexeme.text.endswith("*")
+        )
+
+    for i in range(len(lexemes) - 1):
+        if not (plain(i) and plain(i + 1)):
+            continue
+        if (i > 0 and lexemes[i - 1].text in OR_WORDS) or (
+            i + 2 < len(lexemes) and lexemes[i + 2].text in OR_WORDS
+        ):
+            continue
+        left, right = search_tokens(lexemes[i].text), search_tokens(lexemes[i + 1].text)
+        if len(left) == 1 and len(right) == 1 and _fusable(left[0], right[0]):
+            joined = Term(left[0] + right[0])
+            extra.setdefault(i, []).append(joined)
+            extra.setdefault(i + 1, []).append(joined)
+    return extra
 
 
 def parse_query(raw: str) -> Query:
     """The query tree of what a person typed; never raises."""
     lexemes = _lex(raw[:MAX_QUERY_LENGTH])
+    joined = _joined_neighbours(lexemes)
     include: list[Clause] = []
     exclude: list[Clause] = []
     group: list[Term | Phrase] = []
@@ -141,18 +211,19 @@ def parse_query(raw: str) -> Query:
             target.append(clause)
         group.clear()
 
-    for lexeme in lexemes:
+    for position, lexeme in enumerate(lexemes):
         if not lexeme.quoted and not lexeme.negated and lexeme.text in OR_WORDS:
             pending_or = bool(group)
             continue
-        atom = _atom(lexeme)
-        if atom is None:
+        atoms = _atoms(lexeme)
+        if not atoms:
             continue
+        atoms.extend(joined.get(position, ()))
         if pending_or and not lexeme.negated:
-            group.append(atom)
+            group.extend(atoms)
         else:
             close_group()
-            group.append(atom)
+            group.extend(atoms)
             group_negated = lexeme.negated
         pending_or = False
     close_group()

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 
 from ravabet.core.scoping import organisation_field
@@ -66,15 +67,24 @@ class SearchSource:
     label: str
     model: type[models.Model]
     fields: tuple[SearchField, ...]
+    # The module's name shown beside results and in the facets (translated lazily).
+    title: str | Promise = ""
     # The lookup path to the owning organisation; None takes the model's scoping path.
     organisation: str | None = None
     date_field: str | None = None
     source: Callable[[Any], str] | None = None
+    # How a source value is shown in the facets (the stored value is a stable code).
+    source_label: Callable[[str], str] | None = None
     tags: Callable[[Any], Iterable[str]] | None = None
     # Who may search this module at all (e.g. the audit trail only for its roles).
     visible_to: Callable[[User | AnonymousUser], bool] | None = None
     # Which rows are indexed; the default is every row of the model.
     queryset: Callable[[], models.QuerySet[Any]] | None = None
+    # Where a hit leads; the default is the row's get_absolute_url().
+    url: Callable[[Any], str] | None = None
+    # Reindex each row after every save and delete. Modules that write rows in bulk (ingest)
+    # set False and call ravabet.core.search.indexing.index_later_many() themselves.
+    live: bool = True
 
     def rows(self) -> models.QuerySet[Any]:
         if self.queryset is not None:
@@ -87,6 +97,19 @@ class SearchSource:
 
     def is_visible_to(self, user: User | AnonymousUser) -> bool:
         return self.visible_to is None or bool(self.visible_to(user))
+
+    def url_of(self, instance: Any) -> str:
+        if self.url is not None:
+            return self.url(instance)
+        get_absolute_url = getattr(instance, "get_absolute_url", None)
+        return str(get_absolute_url()) if get_absolute_url is not None else ""
+
+    def display_source(self, value: str) -> str:
+        return self.source_label(value) if self.source_label is not None else value
+
+    @property
+    def display_title(self) -> str | Promise:
+        return self.title or self.model._meta.verbose_name_plural or self.label
 
 
 class SearchRegistryError(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -60,6 +60,11 @@ class SearchHit:
     snippet: SafeString
     score: float
     timestamp: int
+
+    @property
+    def moment(self) -> datetime | None:
+        """When the row happened (its date field), or None for undated modules."""
+        return datetime.fromtimestamp(self.timestamp, tz=UTC) if self.timestamp else None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ the query parser and the highlighter always see the same terms."""
 from __future__ import annotations
 
 import itertools
+import re
 
 from ravabet.lib.text import search_key as _search_key
 from ravabet.lib.text import tokens as _tokens
@@ -14,6 +15,8 @@ from ravabet.lib.text import tokens as _tokens
 FIELD_SEPARATOR = "|"
 # Longer "words" are noise (pasted links, base64) and would only bloat the term dictionary.
 MAX_TERM_LENGTH = 64
+# Whitespace other than the plain space, or the separator: a token holding one is not a term.
+_NOT_IN_TERMS = re.compile(rf"[^\S ]|{re.escape(FIELD_SEPARATOR)}")
 
 
 def search_key(text: str) -> str:
@@ -24,7 +27,11 @@ def search_key(text: str) -> str:
 def search_tokens(text: str) -> list[str]:
     """The index terms of ``text``: normalised words, none containing a space or the field
     separator. Stopwords are kept, so phrases match exactly."""
-    return [t for t in _tokens(text) if _is_term(t)]
+    found = _tokens(text)
+    # One scan of the joined tokens instead of one per token: tokens never hold a plain space.
+    if _NOT_IN_TERMS.search(" ".join(found)):
+        return [t for t in found if _is_term(t)]
+    return [t for t in found if len(t) <= MAX_TERM_LENGTH]
 
 
 def _is_term(token: str) -> bool:
@@ -39,6 +46,9 @@ def _is_term(token: str) -> bool:
 def word_pairs(terms: tuple[str, ...] | list[str]) -> list[str]:
     """Each two neighbouring terms as one index term (``a|b``), never across a field boundary:
     a two-word phrase becomes one term lookup instead of a walk through word positions."""
+    if FIELD_SEPARATOR not in terms:
+        # The common case (one field), without a Python-level step per pair.
+        return list(map(FIELD_SEPARATOR.join, zip(terms, terms[1:], strict=False)))
     return [
         f"{first}{FIELD_SEPARATOR}{second}"
         for first, second in itertools.pairwise(terms)

@@ -25,8 +25,6 @@ from ravabet.core.search.documents import build_document, document_key, document
 from ravabet.core.search.highlight import highlight
 from ravabet.core.search.indexing import (
     check_drift,
-    connect_signals,
-    disconnect_signals,
     index_rows,
     rebuild,
 )
@@ -98,13 +96,6 @@ def search_index(settings: Any, tmp_path: Path) -> Iterator[Path]:
     settings.SEARCH_INDEX_DIR = tmp_path / "search"
     yield tmp_path / "search"
     release_index()
-
-
-@pytest.fixture
-def live_updates() -> Iterator[None]:
-    connect_signals()
-    yield
-    disconnect_signals()
 
 
 def spell(rng: random.Random, words: list[str]) -> str:
@@ -358,7 +349,7 @@ def run_index_jobs() -> int:
     return len(rows)
 
 
-@pytest.mark.usefixtures("search_index", "live_updates")
+@pytest.mark.usefixtures("search_index")
 def test_a_saved_row_is_indexed_by_a_job_after_the_commit(
     director: User, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -98,8 +98,37 @@
     }
   }
 
+  // --- The top bar's search box: results as you type (htmx), closed by Escape or a click
+  // elsewhere; ArrowDown moves from the box into the results.
+  function initSearchBox() {
+    document.querySelectorAll("[data-suggest]").forEach(function (form) {
+      var box = form.querySelector(".suggest");
+      var input = form.querySelector("input[type=search]");
+      function close() { box.innerHTML = ""; }
+      form.addEventListener("keydown", function (event) {
+        var links = Array.prototype.slice.call(box.querySelectorAll("a"));
+        var at = links.indexOf(document.activeElement);
+        if (event.key === "Escape") {
+          close();
+          input.focus();
+        } else if (event.key === "ArrowDown" && links.length) {
+          event.preventDefault();
+          links[Math.min(at + 1, links.length - 1)].focus();
+        } else if (event.key === "ArrowUp" && at >= 0) {
+          event.preventDefault();
+          if (at === 0) { input.focus(); } else { links[at - 1].focus(); }
+        }
+      });
+      document.addEventListener("click", function (event) {
+        if (!form.contains(event.target)) close();
+      });
+      input.addEventListener("input", function () { if (!input.value.trim()) close(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initMenu(document);
+    initSearchBox();
     initDatePickers();
   });
   document.addEventListener("htmx:afterSettle", initDatePickers);

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 
 from ravabet.core import demo
 from ravabet.core.management.commands.serve import gunicorn_argv
+from ravabet.core.search.indexing import rebuild_drifted
 
 
 class Command(BaseCommand):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         created = demo.load()
+        # The index is derived from the database: bring it in step before the first search.
+        rebuild_drifted()
         self.stdout.write(
             f"Demo data: {created['organisations']} organisations"
             f" and {created['users']} people added."

@@ -8,6 +8,7 @@ with a clear message and the data stays as it was.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import sqlite3
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
@@ -211,5 +213,9 @@ class Command(BaseCommand):
         if missing:
             self.stdout.write(
                 f"The backup predates {len(missing)} migrations of this version:"
-                " run `ravabet migrate` now."
+                " run `ravabet migrate` and then `ravabet reindex` now."
             )
+        else:
+            # The search index is derived from the database, never backed up: rebuild it.
+            call_command("reindex", verbosity=0, stdout=io.StringIO())
+            self.stdout.write("The search index was rebuilt from the restored database.")
