@@ -75,6 +75,9 @@ def decompress(data: bytes) -> bytes:
         raise DecodeError(ParseReason.BAD_COMPRESSION, str(exc)) from exc
     if len(out) > MAX_DECOMPRESSED or inflater.unconsumed_tail:
         raise DecodeError(ParseReason.TOO_LARGE, "decompressed size over the cap")
+    if not inflater.eof and not out:
+        # A cut stream that still gave a prefix goes on to the recovering parser.
+        raise DecodeError(ParseReason.BAD_COMPRESSION, "truncated gzip stream")
     return out
 
 
@@ -133,10 +136,22 @@ def decode(data: bytes, content_type: str | None = None) -> str:
     return data.decode("cp1256", "replace")
 
 
+def _xml_char(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
 def _fix_ampersand(match: re.Match[str]) -> str:
     numeric, name = match.group(1), match.group(2)
     if numeric:
-        return match.group(0)
+        # libxml2's recovery copies a reference to a surrogate or NUL into the tree as
+        # invalid UTF-8, which lxml then cannot read back: drop such references here.
+        code = int(numeric[2:-1], 16) if numeric[1] in "xX" else int(numeric[1:-1])
+        return match.group(0) if _xml_char(code) else ""
     if name is None:
         return "&amp;"
     if name in _XML_NAMED:
