@@ -1,9 +1,10 @@
 """Turning fetched bytes into text, the way Persian sites actually label (and mislabel) them.
 
-Order: a byte-order mark; the charset declared in Content-Type; the XML prolog; an HTML meta
-tag; then strict UTF-8; then windows-1256, the pre-Unicode encoding of Iranian sites. Each
-declared candidate is tried strictly and skipped when the bytes contradict it, because a page
-labelled UTF-8 that is really windows-1256 (or the reverse) is common on older Iranian sites.
+Order: a byte-order mark; then valid UTF-8 wins over any legacy label, because Iranian sites
+that moved to UTF-8 often kept their windows-1256 label, while legacy text that happens to be
+valid UTF-8 is vanishingly rare; then the charset declared in Content-Type, the XML prolog and
+an HTML meta tag, each tried strictly and skipped when the bytes contradict it; last
+windows-1256, the pre-Unicode encoding of Iranian sites.
 """
 
 from __future__ import annotations
@@ -20,9 +21,6 @@ _BOMS = (
 _SNIFF = 4096
 _XML_PROLOG = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-# Labels a server sends by default rather than by choice: when the bytes are valid UTF-8 with
-# non-ASCII text in them, the label is the mistake, not the bytes.
-_LATIN_LABELS = frozenset({"iso8859-1", "cp1252", "ascii"})
 # Codecs a label may name but text must never be read with: escapes and UTF-7 turn plain bytes
 # into markup (the classic UTF-7 XSS), idna and punycode are not document encodings.
 _REFUSED = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
@@ -68,7 +66,6 @@ def _candidates(body: bytes, content_type: str | None) -> list[str]:
         _codec(declared_charset(content_type)),
         _codec(prolog.group(1), in_document=True) if prolog else None,
         _codec(meta.group(1), in_document=True) if meta else None,
-        "utf-8",
     ]
     return [c for c in dict.fromkeys(found) if c is not None]
 
@@ -78,12 +75,15 @@ def decode_text(body: bytes, content_type: str | None = None) -> str:
     for bom, codec in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(codec, "replace")
-    for codec in _candidates(body, content_type):
-        if codec in _LATIN_LABELS and not body.isascii():
-            try:
-                return body.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
+    candidates = _candidates(body, content_type)
+    # A declared UTF-16 or UTF-32 without a BOM cannot be told from its bytes: trust the header.
+    wide = [c for c in candidates[:1] if c.startswith(("utf-16", "utf-32"))]
+    if not body.isascii() and not wide:
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    for codec in candidates:
         try:
             return body.decode(codec)
         except (UnicodeDecodeError, LookupError):

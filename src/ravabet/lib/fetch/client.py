@@ -72,7 +72,7 @@ class FetchResult:
         return declared_charset(self.headers.get("content-type"))
 
     def text(self) -> str:
-        """The body as text: BOM, declared charset, XML prolog, meta tag, UTF-8, windows-1256."""
+        """The body as text: BOM, valid UTF-8, declared charset, prolog, meta, windows-1256."""
         return decode_text(self.body, self.headers.get("content-type"))
 
 
