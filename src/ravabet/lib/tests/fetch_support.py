@@ -7,6 +7,7 @@ packet is sent and records it, so a test can assert that no denied address was e
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -81,7 +82,13 @@ class _Handler(BaseHTTPRequestHandler):
 class LocalServer:
     """An HTTP server on a loopback address that counts connections and records requests."""
 
-    def __init__(self, routes: dict[str, Route], host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        routes: dict[str, Route],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.routes = routes
         self.connections = 0
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -89,6 +96,8 @@ class LocalServer:
         self._server = _Server((host, port), self)
         self.host = host
         self.port = int(self._server.server_address[1])
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
