@@ -16,6 +16,7 @@ import brotli  # type: ignore[import-untyped]
 import pytest
 
 from ravabet.lib.fetch import FetchError, FetchErrorReason, FetchPolicy, safe_fetch
+from ravabet.lib.fetch.body import read_body
 from ravabet.lib.tests.fetch_support import LocalServer, Route, StubResolver, feed, respond
 
 MIB = 1024 * 1024
@@ -356,3 +357,30 @@ def test_the_deadline_covers_the_whole_call_not_each_read(server: LocalServer) -
     server.routes["/feed"] = drip
     error = _error(server.url("/feed"), _policy(server, deadline=0.5))
     assert error.reason is FetchErrorReason.DEADLINE
+
+
+def _read(chunks: list[bytes], coding: str, cap: int = MIB) -> bytes:
+    return read_body(chunks, coding, max_raw_bytes=cap, max_decoded_bytes=cap)
+
+
+def test_gzip_members_split_across_network_chunks_are_all_decoded() -> None:
+    first, second = gzip.compress(b"<rss>"), gzip.compress(b"</rss>")
+    joined = first + second
+    assert _read([first, second], "gzip") == b"<rss></rss>"
+    assert _read([joined[i : i + 3] for i in range(0, len(joined), 3)], "gzip") == b"<rss></rss>"
+
+
+def test_zero_padding_after_the_last_gzip_member_is_ignored() -> None:
+    assert _read([gzip.compress(b"<rss/>"), bytes(64)], "gzip") == b"<rss/>"
+
+
+def test_an_empty_gzip_body_is_empty() -> None:
+    assert _read([], "gzip") == b""
+
+
+def test_the_decoded_cap_counts_bytes_after_decompression() -> None:
+    packed = gzip.compress(bytes(300 * 1024))
+    with pytest.raises(FetchError) as caught:
+        read_body([packed], "gzip", max_raw_bytes=MIB, max_decoded_bytes=256 * 1024)
+    assert caught.value.reason is FetchErrorReason.TOO_LARGE
+    assert len(_read([packed], "gzip")) == 300 * 1024
