@@ -80,8 +80,21 @@ def _header(response: httpcore.Response, name: str) -> str | None:
     wanted = name.encode("ascii")
     for key, value in response.headers:
         if key.lower() == wanted:
+            # Latin-1 round-trips any bytes, so an ETag goes back to the server exactly as it came.
             return value.decode("latin-1").strip()
     return None
+
+
+def _location(response: httpcore.Response) -> str | None:
+    """The Location header; Iranian servers often send its Persian path as raw UTF-8."""
+    value = _header(response, "location")
+    if value is None:
+        return None
+    raw = value.encode("latin-1")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return value
 
 
 def _kept(response: httpcore.Response) -> dict[str, str]:
@@ -202,7 +215,7 @@ def safe_fetch(
                     "GET", _target(current), headers=headers, extensions={"timeout": timeouts}
                 ) as response:
                     if response.status in _REDIRECTS:
-                        location = _header(response, "location")
+                        location = _location(response)
                         if not location:
                             raise _status_error(response, here)
                         if len(followed) >= policy.max_redirects:

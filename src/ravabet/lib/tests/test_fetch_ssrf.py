@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from ipaddress import ip_address, ip_network
 
 import pytest
@@ -280,3 +281,14 @@ def test_admitting_loopback_adds_exactly_one_address() -> None:
     assert policy.allowed_networks == (ip_network("127.0.0.1/32"),)
     assert policy.allowed_ports == frozenset({80, 443, 8080})
     assert ip_address("127.0.0.2") not in policy.allowed_networks[0]
+
+
+def test_a_location_with_a_raw_utf8_persian_path_is_followed() -> None:
+    def persian_redirect(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write("HTTP/1.0 302 Found\r\nLocation: /اخبار\r\n\r\n".encode())
+
+    with serving({"/start": persian_redirect, "/%D8%A7%D8%AE%D8%A8%D8%A7%D8%B1": feed()}) as server:
+        result = safe_fetch(
+            server.url("/start"), policy=FetchPolicy().admitting_loopback(server.port)
+        )
+        assert result.url == server.url("/%D8%A7%D8%AE%D8%A8%D8%A7%D8%B1")
