@@ -16,7 +16,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from ravabet.lib.env import env_bool, env_choice, env_int, env_list, env_str
+from ravabet.lib.env import env_bool, env_choice, env_int, env_list, env_str, env_time
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ravabet.core",
+    "ravabet.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -315,6 +316,17 @@ NOTIFY_CONNECT_TIMEOUT = 5.0
 NOTIFY_TOTAL_TIMEOUT = 10.0
 # The public address of the site, for links in e-mail and messenger messages.
 SITE_URL = env_str("RAVABET_SITE_URL", "http://localhost:8000").rstrip("/")
+
+# --- Media monitoring -----------------------------------------------------------------------
+# Addresses the fetcher may reach beside public ones ("127.0.0.1:8001", for the demo's local
+# news server); empty in production, where only public addresses on ports 80/443 are fetched.
+MONITORING_FETCH_ALLOW = env_list("RAVABET_FETCH_ALLOW")
+MONITORING_POLL_MIN_SECONDS = env_int("RAVABET_POLL_MIN_SECONDS", 60, minimum=5)
+MONITORING_POLL_MAX_SECONDS = env_int("RAVABET_POLL_MAX_SECONDS", 3600, minimum=60)
+MONITORING_ALERT_ESCALATE_AFTER = timedelta(
+    minutes=env_int("RAVABET_ALERT_ESCALATE_MINUTES", 10, minimum=1)
+)
+MONITORING_DIGEST_TIME = env_time("RAVABET_DIGEST_TIME", "07:00")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

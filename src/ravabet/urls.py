@@ -9,6 +9,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("ravabet.core.urls")),
+    path("monitoring/", include("ravabet.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -24,7 +24,8 @@ class NavEntry:
         return reverse(self.url_name)
 
 
-# One entry per module that exists. A module adds its entry here when it is built.
+# One entry per module that exists: the kernel's here, each domain app's added by its
+# AppConfig.ready() through register_navigation(), between the dashboard and the kernel's pages.
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Dashboard"), "core:dashboard", "home"),
     NavEntry(_("Organisations"), "core:organisation_list", "building"),
@@ -38,12 +39,25 @@ NAVIGATION: tuple[NavEntry, ...] = (
 )
 
 
+_module_entries: list[NavEntry] = []
+
+
+def register_navigation(entry: NavEntry) -> None:
+    """Add a domain module's entry to the navigation (once; called from ``ready()``)."""
+    if all(existing.url_name != entry.url_name for existing in _module_entries):
+        _module_entries.append(entry)
+
+
+def navigation() -> tuple[NavEntry, ...]:
+    return (NAVIGATION[0], *_module_entries, *NAVIGATION[1:])
+
+
 def shell(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": ()}
     assert isinstance(user, User)
-    entries = [e for e in NAVIGATION if e.roles is None or user.has_role(*e.roles)]
+    entries = [e for e in navigation() if e.roles is None or user.has_role(*e.roles)]
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {
         "navigation": [(e, e.url_name == current) for e in entries],

@@ -6,6 +6,7 @@ Settings read the environment only through these helpers, so a typo such as
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 
@@ -78,3 +79,13 @@ def env_choice(
     if value not in choices:
         raise EnvError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
+
+
+def env_time(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> dt.time:
+    """A time of day written ``HH:MM`` (24-hour clock)."""
+    value = env_str(name, default, environ=environ)
+    try:
+        hours, minutes = value.split(":")
+        return dt.time(int(hours), int(minutes))
+    except ValueError:
+        raise EnvError(f"{name} must be a time like 07:00, not {value!r}") from None

@@ -19,9 +19,13 @@ from django.db import models
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.module_loading import autodiscover_modules
 
 from ravabet.core.models import Organisation, User
 from ravabet.core.tests.factories import SCOPED_FACTORIES
+
+# Each domain app registers its scoped factories in its tests/factories.py.
+autodiscover_modules("tests.factories")
 
 ID_PARAMS = {"pk", "id", "object_id"}
 DENIED = {302, 403, 404, 405}
@@ -111,7 +115,7 @@ def test_every_declared_model_has_a_scoped_factory() -> None:
     found, _ = object_urls()
     missing = sorted({u.model._meta.label for u in found if u.model not in SCOPED_FACTORIES})
     assert missing == [], (
-        f"Add these models to SCOPED_FACTORIES in core/tests/factories.py: {missing}"
+        f"Register these models in SCOPED_FACTORIES (from the app's tests/factories.py): {missing}"
     )
 
 

@@ -126,9 +126,62 @@
     });
   }
 
+  // --- The triage queue: one key per judgement on the focused story. Physical keys
+  // (event.code), so the shortcuts work with the Persian keyboard layout as well.
+  function keyOf(event) {
+    var code = event.code || "";
+    if (code.indexOf("Key") === 0) return code.slice(3).toLowerCase();
+    if (code.indexOf("Digit") === 0) return code.slice(5);
+    if (code.indexOf("Numpad") === 0) return code.slice(6);
+    return "";
+  }
+
+  function initTriageKeys() {
+    var queue = document.querySelector("[data-triage-queue]");
+    if (!queue) return;
+    var focusedStory = null;
+    function rows() { return Array.prototype.slice.call(queue.querySelectorAll(".story-row")); }
+    function currentRow() { return document.activeElement && document.activeElement.closest ? document.activeElement.closest(".story-row") : null; }
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      var target = event.target;
+      if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return;
+      var key = keyOf(event);
+      var all = rows();
+      var row = currentRow();
+      var at = row ? all.indexOf(row) : -1;
+      if (key === "j" || key === "k") {
+        event.preventDefault();
+        var next = key === "j" ? Math.min(at + 1, all.length - 1) : Math.max(at - 1, 0);
+        if (all[next]) { all[next].focus(); all[next].scrollIntoView({ block: "nearest" }); }
+        return;
+      }
+      if (!row) return;
+      if (key === "o" || (event.key === "Enter" && target === row)) {
+        event.preventDefault();
+        window.location.assign(row.getAttribute("data-open-url"));
+        return;
+      }
+      var button = key ? row.querySelector('[data-key="' + key + '"]') : null;
+      if (button && !button.disabled) {
+        event.preventDefault();
+        focusedStory = row.getAttribute("data-story");
+        button.click();
+      }
+    });
+    // The judged row is replaced by htmx: give the focus back to its new copy.
+    document.body.addEventListener("htmx:afterSwap", function () {
+      if (!focusedStory) return;
+      var again = queue.querySelector('.story-row[data-story="' + focusedStory + '"]');
+      if (again) again.focus();
+      focusedStory = null;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initMenu(document);
     initSearchBox();
+    initTriageKeys();
     initDatePickers();
   });
   document.addEventListener("htmx:afterSettle", initDatePickers);

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "ravabet.monitoring"
+    label = "monitoring"
+    verbose_name = _("Media monitoring")
+
+    def ready(self) -> None:
+        from ravabet.core.context_processors import NavEntry, register_navigation
+        from ravabet.monitoring.selectors import DESK_ROLES
+
+        register_navigation(
+            NavEntry(_("Media monitoring"), "monitoring:story_list", "news", DESK_ROLES)
+        )

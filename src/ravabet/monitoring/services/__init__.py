@@ -1,0 +1,1 @@
+"""Every state change of the monitoring module, one module per aggregate."""

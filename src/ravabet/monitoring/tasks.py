@@ -1,0 +1,36 @@
+"""Background jobs of media monitoring; thin, ids only, idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ravabet.core.jobs import job
+from ravabet.core.scheduler import register_schedule
+from ravabet.monitoring.models import Source
+from ravabet.monitoring.services import polling
+
+DISPATCH_EVERY = timedelta(seconds=10)
+
+
+@job(max_attempts=1)
+def poll_source(source_id: int) -> str:
+    """Poll one claimed source (a lost claim expires and the source is dispatched again)."""
+    source = Source.objects.select_related("state").filter(pk=source_id).first()
+    if source is None or not source.is_active:
+        return "gone"
+    return str(polling.poll_source(source).outcome)
+
+
+@job(max_attempts=1)
+def dispatch_due_polls() -> int:
+    """Claim every due source and enqueue its poll; runs every few seconds."""
+    dispatched = 0
+    for source_id in polling.due_source_ids():
+        if polling.claim(source_id):
+            poll_source.enqueue(source_id)
+            dispatched += 1
+    return dispatched
+
+
+def register_schedules() -> None:
+    register_schedule("monitoring-dispatch-polls", dispatch_due_polls, every=DISPATCH_EVERY)

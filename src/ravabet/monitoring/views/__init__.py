@@ -1,0 +1,1 @@
+"""The monitoring module's screens, one module per screen family."""
