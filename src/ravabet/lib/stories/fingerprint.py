@@ -21,6 +21,7 @@ import enum
 import hashlib
 import struct
 from dataclasses import dataclass
+from itertools import compress, count
 
 from ravabet.lib.stories.boilerplate import split_boilerplate
 from ravabet.lib.text import tokens
@@ -53,6 +54,8 @@ NUMBERS_MIN = 0.75
 JACCARD_DESPITE_NUMBERS = 0.85
 
 _MASK32 = (1 << 32) - 1
+_MASK64 = (1 << 64) - 1
+_MIX = 0x9E3779B97F4A7C15  # odd: multiplying by it permutes 64-bit words
 _EMPTY = 1 << 64
 _LEAD_SHINGLES = LEAD_WORDS - SHINGLE + 1
 _HEADER = struct.Struct("<BQIHBB")
@@ -140,14 +143,13 @@ class _TokenHashes:
             self.second.clear()
             self.third.clear()
         first = self.first
-        for word in words:
-            if word not in first:
-                digest = hashlib.blake2b(
-                    word.encode(), digest_size=24, person=b"ravabet-shingle"
-                ).digest()
-                first[word] = int.from_bytes(digest[:8], "little")
-                self.second[word] = int.from_bytes(digest[8:16], "little")
-                self.third[word] = int.from_bytes(digest[16:], "little")
+        for word in set(words).difference(first):
+            digest = hashlib.blake2b(
+                word.encode(), digest_size=24, person=b"ravabet-shingle"
+            ).digest()
+            first[word] = int.from_bytes(digest[:8], "little")
+            self.second[word] = int.from_bytes(digest[8:16], "little")
+            self.third[word] = int.from_bytes(digest[16:], "little")
 
 
 _HASHES = _TokenHashes()
@@ -193,6 +195,9 @@ def _sketch(hashes: list[int], bins: int) -> bytes:
             minima[index] = value
     if not hashes:
         return b"\xff" * (4 * bins)
+    low = shift - 32
+    if _EMPTY not in minima:
+        return struct.pack(f"<{bins}I", *[(value >> low) & _MASK32 for value in minima])
     steps = _STEPS[bins]
     out = [0] * bins
     for index in range(bins):
@@ -224,16 +229,25 @@ def _numbers(words: list[str]) -> bytes:
 
     Search keys write every number in ASCII digits, so each digit variant is one number.
     """
-    found = [i for i, word in enumerate(words) if word[0].isdigit()][: NUMBERS * 2]
+    # A search-key word starts with an ASCII digit or a letter, and only digits sort before ":".
+    found = list(compress(count(), map(":".__gt__, words)))[: NUMBERS * 2]
     if not found:
         return b""
-    numeric = set(found)
-    around = ["#" if i in numeric else words[i] for i in range(len(words))]
-    around = ["^", *around, "$"]
-    _HASHES.fill(around)
+    last = len(words) - 1
+
+    def context(i: int) -> tuple[str, str]:
+        before = words[i - 1] if i else "^"
+        after = words[i + 1] if i < last else "$"
+        return ("#" if before < ":" else before, "#" if after < ":" else after)
+
+    contexts = [context(i) for i in found]
+    _HASHES.fill([word for pair in contexts for word in pair] + [words[i] for i in found])
     first, second = _HASHES.first, _HASHES.second
     pairs = sorted(
-        {((first[around[i]] ^ second[around[i + 2]]) >> 32, first[words[i]] >> 32) for i in found}
+        {
+            ((first[before] ^ second[after]) >> 32, first[words[i]] >> 32)
+            for i, (before, after) in zip(found, contexts, strict=True)
+        }
     )[:NUMBERS]
     return struct.pack(f"<{2 * len(pairs)}I", *(value for pair in pairs for value in pair))
 
@@ -249,7 +263,6 @@ def fingerprint(title: str, text: str) -> Fingerprint:
     words = (body_words or title_words)[:MAX_WORDS]
     hashes = _shingle_hashes(words)
     lead = hashes[:_LEAD_SHINGLES]
-    # Search keys write every number in ASCII digits, so each digit variant is one number.
     return Fingerprint(
         exact=exact,
         size=len(set(hashes)),
@@ -266,15 +279,17 @@ def band_ints(fp: Fingerprint) -> list[int]:
     if not fp.size:
         return []
     keys: list[int] = []
-    for kind, signature, bands, rows in (
-        (b"f", fp.signature, BANDS, ROWS),
-        (b"l", fp.lead_signature, LEAD_BANDS, LEAD_ROWS),
+    for tag, signature, bands, rows in (
+        (0, fp.signature, BANDS, ROWS),
+        (1 << 8, fp.lead_signature, LEAD_BANDS, LEAD_ROWS),
     ):
-        width = rows * 4
+        values = struct.unpack(f"<{len(signature) // 4}I", signature)
         for band in range(bands):
-            chunk = signature[band * width : (band + 1) * width]
-            digest = hashlib.blake2b(kind + bytes([band]) + chunk, digest_size=8).digest()
-            keys.append(int.from_bytes(digest, "little"))
+            # Multiply-xor over the band's values (already random): cheaper than a digest.
+            key = tag | band
+            for value in values[band * rows : (band + 1) * rows]:
+                key = ((key ^ value) * _MIX) & _MASK64
+            keys.append(key ^ (key >> 31))
     return keys
 
 
