@@ -139,7 +139,6 @@
   function initTriageKeys() {
     var queue = document.querySelector("[data-triage-queue]");
     if (!queue) return;
-    var focusedStory = null;
     function rows() { return Array.prototype.slice.call(queue.querySelectorAll(".story-row")); }
     function currentRow() { return document.activeElement && document.activeElement.closest ? document.activeElement.closest(".story-row") : null; }
     document.addEventListener("keydown", function (event) {
@@ -162,20 +161,31 @@
         window.location.assign(row.getAttribute("data-open-url"));
         return;
       }
-      var button = key ? row.querySelector('[data-key="' + key + '"]') : null;
-      if (button && !button.disabled) {
+      if (key && row.querySelector('[data-key="' + key + '"]')) {
         event.preventDefault();
-        focusedStory = row.getAttribute("data-story");
-        button.click();
+        judge(row.getAttribute("data-story"), key);
       }
     });
-    // The judged row is replaced by htmx: give the focus back to its new copy.
-    document.body.addEventListener("htmx:afterSwap", function () {
-      if (!focusedStory) return;
-      var again = queue.querySelector('.story-row[data-story="' + focusedStory + '"]');
-      if (again) again.focus();
-      focusedStory = null;
-    });
+
+    // One judgement after another: each waits for the previous answer, then reads the row
+    // as it is now (a toggle sends the opposite of its current state) and swaps it.
+    var pending = Promise.resolve();
+    function judge(story, key) {
+      pending = pending.then(function () {
+        var row = queue.querySelector('.story-row[data-story="' + story + '"]');
+        var button = row && row.querySelector('[data-key="' + key + '"]');
+        if (!button || button.disabled) return null;
+        var question = button.getAttribute("hx-confirm");
+        if (question && !window.confirm(question)) return null;
+        var values = JSON.parse(button.getAttribute("hx-vals") || "{}");
+        return htmx.ajax("POST", button.getAttribute("hx-post"), {
+          source: row, target: row, swap: "outerHTML", values: values
+        }).then(function () {
+          var again = queue.querySelector('.story-row[data-story="' + story + '"]');
+          if (again) again.focus();
+        });
+      }).catch(function () { /* htmx reports failed requests itself */ });
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
