@@ -73,3 +73,26 @@ def isolate(text: object, *, ltr: bool = False, rtl: bool = False) -> str:
     """
     opener = LRI if ltr else RLI if rtl else FSI
     return f"{opener}{text}{PDI}"
+
+
+# The Persian alphabet in dictionary order; Arabic letter forms sort with their Persian twin.
+_ALPHABET = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+_TWINS = str.maketrans(
+    {"ك": "ک", "ي": "ی", "ى": "ی", "ئ": "ی", "ة": "ه", "ۀ": "ه", "ؤ": "و", "أ": "ا", "إ": "ا"}
+)
+
+
+def sort_key(text: str) -> tuple[tuple[int, int], ...]:
+    """A key that orders Persian text as a dictionary does (پ after ب, گ after ک, ی last),
+    ignoring half-spaces: spaces, digits and punctuation first, then the letters."""
+    key = []
+    for char in text.translate(_TWINS).replace(ZWNJ, "").casefold():
+        rank = _RANK.get(char)
+        if rank is not None:
+            key.append((1, rank))
+        elif char.isdecimal():
+            key.append((0, ord("0") + int(char)))
+        else:
+            key.append((0 if char < "\u0600" else 2, ord(char)))
+    return tuple(key)
