@@ -106,8 +106,11 @@ class StoryIndex:
         return item_id in self._by_item
 
     def add(self, item_id: int, fp: Fingerprint, published: datetime) -> Assignment:
-        """Assign a new item to the best matching story within the window, or start one."""
-        if item_id in self._by_item:
+        """Assign a new item to the best matching story within the window, or start one.
+
+        A new story takes the item's id, so an id already used by an item or a story is refused.
+        """
+        if item_id in self._by_item or item_id in self._stories:
             raise StoryIndexError(StoryIndexErrorReason.DUPLICATE_ITEM)
         moment = _timestamp(published)
         keys = band_ints(fp)
@@ -157,7 +160,10 @@ class StoryIndex:
         return Assignment(story_id, False, best_entry.item_id, best[0], first)
 
     def restore(self, item_id: int, fp: Fingerprint, published: datetime, story_id: int) -> None:
-        """Put back an item the app stored, in the story it was assigned to, without matching."""
+        """Put back an item the app stored, in the story it was assigned to, without matching.
+
+        ``story_id`` is the id ``add`` returned: the id of the item that started the story.
+        """
         if item_id in self._by_item:
             raise StoryIndexError(StoryIndexErrorReason.DUPLICATE_ITEM)
         moment = _timestamp(published)

@@ -338,6 +338,11 @@ def test_an_item_added_twice_or_with_a_naive_date_is_refused() -> None:
     with pytest.raises(StoryIndexError) as naive:
         index.add(2, fp, datetime(2026, 4, 1, 8, 0))  # naive: the point of the test
     assert naive.value.reason == StoryIndexErrorReason.NAIVE_DATETIME
+    # A new story takes its item's id: an id that already names a story is refused.
+    index.restore(10, fingerprint(SAME_TOPIC_TITLE, SAME_TOPIC), T0, story_id=50)
+    with pytest.raises(StoryIndexError) as taken:
+        index.add(50, fingerprint(OTHER_TITLE, OTHER_EVENT), T0)
+    assert taken.value.reason == StoryIndexErrorReason.DUPLICATE_ITEM
 
 
 def test_assignments_are_the_same_on_every_run() -> None:
