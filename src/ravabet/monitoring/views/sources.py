@@ -5,29 +5,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ravabet.core.models import User
 from ravabet.core.scoping import get_scoped_or_404
 from ravabet.core.views.decorators import object_view
 from ravabet.monitoring import selectors
 from ravabet.monitoring.forms import OpmlImportForm, SourceForm
 from ravabet.monitoring.models import Source
 from ravabet.monitoring.services import sources as source_service
+from ravabet.monitoring.views.access import desk_user as _desk_user
 
 POLLS_SHOWN = 50
 
-
-def _desk_user(request: HttpRequest) -> User:
-    user = request.user
-    if not selectors.may_use_desk(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
 
 
 @login_required

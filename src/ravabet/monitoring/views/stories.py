@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ravabet.core.models import User
 from ravabet.core.scoping import get_scoped_or_404
 from ravabet.core.views.decorators import object_view
 from ravabet.monitoring import selectors
@@ -30,18 +28,12 @@ from ravabet.monitoring.models import (
     TriageStatus,
 )
 from ravabet.monitoring.services import triage as triage_service
+from ravabet.monitoring.views.access import desk_user as _desk_user
 
 PAGE_SIZE = 30
 Reader = Callable[[str], object]
 STATUS_TABS = (TriageStatus.NEW, TriageStatus.KEPT, TriageStatus.DISMISSED)
 
-
-def _desk_user(request: HttpRequest) -> User:
-    user = request.user
-    if not selectors.may_use_desk(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
 
 
 @login_required
