@@ -2,13 +2,24 @@
 
 The organisations are real (the province's sixteen counties and a realistic set of provincial
 agencies); the people are invented. Loading is idempotent: it creates what is missing.
+
+Each domain app may add its own demo in a ``<app>.demo`` module (found like the apps'
+``tasks.register_schedules``): ``load() -> dict[str, int]`` (what it created, run after the
+kernel's), and optionally ``environment() -> dict[str, str]`` (settings for the demo's web
+server and worker), ``processes() -> list[list[str]]`` (more child processes to run beside
+them) and ``notes() -> list[str]`` (what to try, printed under the logins).
 """
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+from types import ModuleType
+from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.oath import totp
@@ -365,3 +376,41 @@ def logins_table() -> str:
         f"  {u.username.ljust(width)}  {u.first_name} {u.last_name} — {u.job_title}" for u in USERS
     ]
     return "\n".join(lines)
+
+
+def app_demos() -> list[tuple[str, ModuleType]]:
+    """The domain apps' demo modules, by app label, in the order the apps are installed."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("ravabet.") or config.name == "ravabet.core":
+            continue
+        module_name = f"{config.name}.demo"
+        if find_spec(module_name) is not None:
+            found.append((config.label, import_module(module_name)))
+    return found
+
+
+def _hook(module: ModuleType, name: str, default: Any) -> Any:
+    function = getattr(module, name, None)
+    return function() if callable(function) else default
+
+
+def load_apps() -> dict[str, dict[str, int]]:
+    """Load every app's demo after the kernel's; what each created, by app label."""
+    return {label: module.load() for label, module in app_demos()}
+
+
+def app_environment() -> dict[str, str]:
+    """The settings the apps' demos need in the web server and worker (demo mode only)."""
+    merged: dict[str, str] = {}
+    for _label, module in app_demos():
+        merged.update(_hook(module, "environment", {}))
+    return merged
+
+
+def app_processes() -> list[list[str]]:
+    return [argv for _label, module in app_demos() for argv in _hook(module, "processes", [])]
+
+
+def app_notes() -> list[str]:
+    return [line for _label, module in app_demos() for line in _hook(module, "notes", [])]

@@ -36,12 +36,16 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         created = demo.load()
+        by_app = demo.load_apps()
         # The index is derived from the database: bring it in step before the first search.
         rebuild_drifted()
         self.stdout.write(
             f"Demo data: {created['organisations']} organisations"
             f" and {created['users']} people added."
         )
+        for label, counts in by_app.items():
+            added = ", ".join(f"{number} {what}" for what, number in counts.items())
+            self.stdout.write(f"Demo data ({label}): {added} added.")
         self.stdout.write(
             self.style.SUCCESS(f"\nRavabet is at http://{bind}/  (data in {settings.DATA_DIR})")
         )
@@ -51,11 +55,17 @@ class Command(BaseCommand):
             "admin also needs an authenticator code: pair an app with the key"
             f" {demo.DEMO_ADMIN_TOTP_KEY}, or print the current code with: ravabet demo --code\n"
         )
+        for line in demo.app_notes():
+            self.stdout.write(line)
         if no_serve:
             return
+        # The apps' demo settings (e.g. the local news server admitted to the fetcher) apply
+        # to the demo's own processes only, never to a normal `ravabet serve`.
+        env = {"RAVABET_SITE_URL": f"http://{bind}", **os.environ, **demo.app_environment()}
         children = [
-            subprocess.Popen(gunicorn_argv(bind, 2, 4)),
-            subprocess.Popen([sys.executable, "-m", "ravabet", "worker"]),
+            subprocess.Popen(gunicorn_argv(bind, 2, 4), env=env),
+            subprocess.Popen([sys.executable, "-m", "ravabet", "worker"], env=env),
+            *(subprocess.Popen(argv, env=env) for argv in demo.app_processes()),
         ]
         stopping = False
 
@@ -77,4 +87,4 @@ class Command(BaseCommand):
                     child.wait(timeout=25)
                 except subprocess.TimeoutExpired:
                     child.kill()
-            self.stdout.write("Stopped the web server and the worker.")
+            self.stdout.write("Stopped the web server, the worker and the demo's other processes.")
