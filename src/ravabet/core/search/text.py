@@ -5,18 +5,14 @@ the query parser and the highlighter always see the same terms."""
 from __future__ import annotations
 
 import itertools
-import re
 
 from ravabet.lib.text import search_key as _search_key
-from ravabet.lib.text import tokens as _tokens
 
 # Joins the texts of several fields in one index field, so no phrase runs across two fields; no
 # term can equal it.
 FIELD_SEPARATOR = "|"
 # Longer "words" are noise (pasted links, base64) and would only bloat the term dictionary.
 MAX_TERM_LENGTH = 64
-# Whitespace other than the plain space, or the separator: a token holding one is not a term.
-_NOT_IN_TERMS = re.compile(rf"[^\S ]|{re.escape(FIELD_SEPARATOR)}")
 
 
 def search_key(text: str) -> str:
@@ -27,11 +23,15 @@ def search_key(text: str) -> str:
 def search_tokens(text: str) -> list[str]:
     """The index terms of ``text``: normalised words, none containing a space or the field
     separator. Stopwords are kept, so phrases match exactly."""
-    found = _tokens(text)
-    # One scan of the joined tokens instead of one per token: tokens never hold a plain space.
-    if _NOT_IN_TERMS.search(" ".join(found)):
+    key = _search_key(text)
+    found = key.split(" ") if key else []  # what lib.text.tokens(text) returns
+    # Checked on the whole key at C speed instead of token by token: a printable key has no
+    # whitespace but the single spaces between its words.
+    if FIELD_SEPARATOR in key or not key.isprintable():
         return [t for t in found if _is_term(t)]
-    return [t for t in found if len(t) <= MAX_TERM_LENGTH]
+    if len(key) > MAX_TERM_LENGTH and max(map(len, found)) > MAX_TERM_LENGTH:
+        return [t for t in found if len(t) <= MAX_TERM_LENGTH]
+    return found
 
 
 def _is_term(token: str) -> bool:
@@ -48,7 +48,7 @@ def word_pairs(terms: tuple[str, ...] | list[str]) -> list[str]:
     a two-word phrase becomes one term lookup instead of a walk through word positions."""
     if FIELD_SEPARATOR not in terms:
         # The common case (one field), without a Python-level step per pair.
-        return list(map(FIELD_SEPARATOR.join, zip(terms, terms[1:], strict=False)))
+        return list(map(FIELD_SEPARATOR.join, itertools.pairwise(terms)))
     return [
         f"{first}{FIELD_SEPARATOR}{second}"
         for first, second in itertools.pairwise(terms)

@@ -208,6 +208,7 @@ _LOOSE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 
 PREFIXES = frozenset({"می", "نمی", "بی"})
 SUFFIXES = frozenset({"ها", "های", "هایی", "تر", "ترین"})
+_AFFIXES = PREFIXES | SUFFIXES
 
 
 def _ascii_digits(match: re.Match[str]) -> str:
@@ -224,8 +225,24 @@ def _glue_affixes(words: list[str]) -> list[str]:
     """Join the inflection affixes that people write apart, fused or with a ZWNJ."""
     out: list[str] = []
     pending = ""
-    for next_word in words:
-        word = next_word
+    done = 0  # words[:done] are in out
+    end = len(words)
+    # Only affixes and the word after a prefix change anything: the runs of other words between
+    # them are copied whole, not stepped through word by word.
+    for index in [*(i for i, w in enumerate(words) if w in _AFFIXES), end]:
+        if pending and done < index:
+            first = words[done]
+            done += 1
+            if _is_word(first):
+                out.append(pending + first)
+            else:
+                out += (pending, first)
+            pending = ""
+        out += words[done:index]
+        if index == end:
+            break
+        word = words[index]
+        done = index + 1
         if pending:
             if _is_word(word):
                 word = pending + word
@@ -244,12 +261,8 @@ def _glue_affixes(words: list[str]) -> list[str]:
     return out
 
 
-def search_key(text: str) -> str:
-    """``text`` folded for matching: lower-case words and numbers separated by single spaces.
-
-    Every letter, digit, diacritic, kashida and ZWNJ variant of a word has the same key, so the
-    same function serves the index and the query.
-    """
+def _unglued_words(text: str) -> list[str]:
+    """The words of ``text`` folded for matching, before the affixes are glued and before NFC."""
     # Presentation forms first, as display_text folds them (no space before isolated harakat).
     text = unicodedata.normalize("NFKD", text.translate(_DISPLAY_FOLD))
     text = unicodedata.normalize("NFKD", text.casefold())
@@ -263,4 +276,39 @@ def search_key(text: str) -> str:
             words.extend(w for w in _LOOSE_DOT.split(word) if w)
         else:
             words.append(word)
-    return unicodedata.normalize("NFC", " ".join(_glue_affixes(words)))
+    return words
+
+
+# Folded words per whitespace-separated chunk of text. Every step of _unglued_words keeps
+# whitespace as whitespace and never matches across it, so a text's words are its chunks' words
+# in order; news text repeats its chunks (Zipf), and the cache skips most of the work.
+_CHUNK_WORDS: dict[str, tuple[str, ...]] = {}
+CHUNK_CACHE_SIZE = 100_000
+_CACHED_CHUNK_LENGTH = 40
+
+
+def _words(text: str) -> list[str]:
+    cache = _CHUNK_WORDS
+    words: list[str] = []
+    for chunk in text.split():
+        found = cache.get(chunk)
+        if found is None:
+            found = tuple(_unglued_words(chunk))
+            if len(chunk) <= _CACHED_CHUNK_LENGTH:
+                if len(cache) >= CHUNK_CACHE_SIZE:
+                    cache.clear()  # cheaper than LRU bookkeeping; the common chunks return fast
+                cache[chunk] = found
+        words += found
+    return words
+
+
+def search_key(text: str) -> str:
+    """``text`` folded for matching: lower-case words and numbers separated by single spaces.
+
+    Every letter, digit, diacritic, kashida and ZWNJ variant of a word has the same key, so the
+    same function serves the index and the query.
+    """
+    words = _words(text)
+    if not _AFFIXES.isdisjoint(words):
+        words = _glue_affixes(words)
+    return unicodedata.normalize("NFC", " ".join(words))

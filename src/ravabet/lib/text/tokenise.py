@@ -19,10 +19,12 @@ from ravabet.lib.text.stopwords import STOPWORDS
 
 def tokens(text: str, *, drop_stopwords: bool = False) -> list[str]:
     """The search tokens of ``text`` in order; the same call serves indexing and queries."""
-    words = search_key(text).split(" ")
+    key = search_key(text)
+    # The key's words are never empty: only an empty key splits into [""].
+    words = key.split(" ") if key else []
     if drop_stopwords:
-        return [word for word in words if word and word not in STOPWORDS]
-    return [word for word in words if word]
+        return [word for word in words if word not in STOPWORDS]
+    return words
 
 
 def fused_pairs(words: list[str]) -> list[str]:
