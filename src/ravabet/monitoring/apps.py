@@ -9,8 +9,17 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from ravabet.core.context_processors import NavEntry, register_navigation
+        from ravabet.monitoring.alert_selectors import ALERT_ROLES
         from ravabet.monitoring.selectors import DESK_ROLES
 
         register_navigation(
             NavEntry(_("Media monitoring"), "monitoring:story_list", "news", DESK_ROLES)
+        )
+        register_navigation(
+            NavEntry(
+                _("Urgent alerts"),
+                "monitoring:alert_list",
+                "bell",
+                DESK_ROLES | frozenset(ALERT_ROLES),
+            )
         )

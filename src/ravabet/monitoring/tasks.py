@@ -7,9 +7,10 @@ from datetime import timedelta
 from ravabet.core.jobs import job
 from ravabet.core.scheduler import register_schedule
 from ravabet.monitoring.models import Source
-from ravabet.monitoring.services import polling
+from ravabet.monitoring.services import alerts, polling
 
 DISPATCH_EVERY = timedelta(seconds=10)
+ESCALATE_EVERY = timedelta(seconds=30)
 
 
 @job(max_attempts=1)
@@ -32,5 +33,13 @@ def dispatch_due_polls() -> int:
     return dispatched
 
 
+@job(max_attempts=1)
+def escalate_alerts() -> int:
+    """Send unacknowledged alerts past their time to each person's fallback channel; every
+    receipt is claimed by compare-and-set, so overlapping runs escalate it once."""
+    return alerts.escalate_due_alerts()
+
+
 def register_schedules() -> None:
     register_schedule("monitoring-dispatch-polls", dispatch_due_polls, every=DISPATCH_EVERY)
+    register_schedule("monitoring-escalate-alerts", escalate_alerts, every=ESCALATE_EVERY)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("watch-lists/", watchlists.watchlist_list, name="watchlist_list"),
     path("watch-lists/new/", watchlists.watchlist_create, name="watchlist_create"),
     path("watch-lists/<int:pk>/edit/", watchlists.watchlist_edit, name="watchlist_edit"),
+    path("alerts/", alerts.alert_list, name="alert_list"),
     path("alerts/<int:pk>/", alerts.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
 ]

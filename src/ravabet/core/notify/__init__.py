@@ -6,11 +6,14 @@ make it idempotent, so a retried job or a double click notifies once.
 
 An urgent alert with escalation, for example, is two calls::
 
-    notify([governor], kind="monitoring.alert", title=…, url=…, key=f"alert:{item.pk}",
+    notify([governor], kind="monitoring.alert", title=…, url=…, key=f"alert.{item.pk}",
            urgent=True, channels=[Channel.BALE])
-    # later, if the Notification's read_at is still empty:
-    notify([governor], kind="monitoring.alert", title=…, url=…, key=f"alert:{item.pk}:sms",
+    # later, if the governor has not acknowledged it:
+    notify([governor], kind="monitoring.alert", title=…, url=…, key=f"alert.{item.pk}.sms",
            urgent=True, channels=[Channel.SMS])
+
+``urgent`` puts a message first in the queue; only ``bypass_quiet_hours`` sends it during the
+person's quiet hours, so an urgent but not critical alert still waits for the morning.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def notify(
     url: str = "",
     key: str,
     urgent: bool = False,
+    bypass_quiet_hours: bool = False,
     channels: Iterable[str] | None = None,
 ) -> list[Notification]:
     """Notify ``recipients`` and return their in-app notifications.
@@ -48,10 +52,11 @@ def notify(
     ``kind`` names what happened (``councils.resolution_overdue``) and selects each person's
     channel preference; ``title`` and ``body`` may be lazy translations, rendered in each
     recipient's language; ``url`` is a path on this site; ``key`` identifies the event, so a
-    second call with the same key creates nothing. ``urgent`` ignores quiet hours and goes
-    first; ``channels`` replaces the preferences with these outside channels (in-app is
-    always written). A channel is skipped for a person with no address on it. Disabled
-    accounts are not notified.
+    second call with the same key creates nothing. ``urgent`` goes first (in the queue and
+    under the bell); ``bypass_quiet_hours`` sends at once even during the person's quiet hours,
+    which otherwise hold outside messages until they end; ``channels`` replaces the
+    preferences with these outside channels (in-app is always written). A channel is skipped
+    for a person with no address on it. Disabled accounts are not notified.
     """
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ValueError(f"notify() needs a key of 1 to {MAX_KEY_LENGTH} characters")
@@ -66,13 +71,16 @@ def notify(
         notifications = _write_notifications(
             people, kind=kind, title=title, body=body, url=url, key=key, urgent=urgent
         )
-        plans = preferences.plans_for(people, kind) if forced is None else {}
+        # Quiet hours apply to forced channels too, so the plan is read in either case.
+        plans = preferences.plans_for(people, kind)
         rows: list[OutboxMessage] = []
         for person in people:
             plan = plans.get(person.pk, preferences.Plan())
             wanted = forced if forced is not None else plan.channels
             held = (
-                None if urgent else preferences.quiet_until(now, plan.quiet_start, plan.quiet_end)
+                None
+                if bypass_quiet_hours
+                else preferences.quiet_until(now, plan.quiet_start, plan.quiet_end)
             )
             note = notifications[person.pk]
             for channel in wanted:

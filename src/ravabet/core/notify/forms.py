@@ -36,7 +36,7 @@ class PreferenceForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time", "dir": "ltr"}, format="%H:%M"),
         help_text=_(
-            "Tehran time. During quiet hours only urgent alerts reach your phone or e-mail; "
+            "Tehran time. During quiet hours only critical alerts reach your phone or e-mail; "
             "the rest wait until the quiet hours end."
         ),
     )

@@ -17,6 +17,9 @@ ALL_KINDS = "*"
 # In-app notifications are always written; these are the channels a person may add.
 OUTSIDE_CHANNELS: tuple[str, ...] = (Channel.EMAIL, Channel.BALE, Channel.SMS)
 DEFAULT_CHANNELS: tuple[str, ...] = (Channel.EMAIL,)
+# The outside channels from the one that reaches a person soonest to the slowest: a messenger
+# push is read in seconds, a text message in minutes, e-mail when the person next looks.
+BY_SPEED: tuple[str, ...] = (Channel.BALE, Channel.SMS, Channel.EMAIL)
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class Plan:
     channels: tuple[str, ...] = DEFAULT_CHANNELS
     quiet_start: dt.time | None = None
     quiet_end: dt.time | None = None
+    # True when the channels come from a preference saved for this very kind.
+    specific: bool = False
 
 
 def _channels(values: object) -> tuple[str, ...]:
@@ -51,8 +56,15 @@ def plans_for(users: Sequence[User], kind: str) -> dict[int, Plan]:
             channels=channels,
             quiet_start=quiet.quiet_start if quiet else None,
             quiet_end=quiet.quiet_end if quiet else None,
+            specific=specific is not None,
         )
     return plans
+
+
+def reachable(user: User, channels: Iterable[str] = BY_SPEED) -> tuple[str, ...]:
+    """Those of ``channels`` on which ``user`` has an address, fastest first."""
+    wanted = set(channels)
+    return tuple(c for c in BY_SPEED if c in wanted and address_for(user, c))
 
 
 def address_for(user: User, channel: str) -> str:

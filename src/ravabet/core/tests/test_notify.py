@@ -207,27 +207,66 @@ def test_line_breaks_in_a_title_cannot_reach_an_email_header(author: User) -> No
     assert OutboxMessage.objects.get().subject == "Hello Bcc: victim@example.org"
 
 
-def test_quiet_hours_hold_routine_messages_until_they_end_but_not_urgent_ones(
-    author: User, colleague: User
+def test_quiet_hours_hold_routine_and_urgent_messages_but_not_those_that_bypass_them(
+    author: User, colleague: User, director: User
 ) -> None:
     local = timezone.now().astimezone(TEHRAN).replace(second=0, microsecond=0)
     start = (local - dt.timedelta(hours=1)).time()
     end = (local + dt.timedelta(hours=1)).time()
-    for person in (author, colleague):
+    for person in (author, colleague, director):
         NotificationPreference.objects.create(
             user=person, channels=["email"], quiet_start=start, quiet_end=end
         )
     tell([author], key="routine")
-    tell([colleague], key="alert", urgent=True)
-    held = OutboxMessage.objects.get(recipient=author)
-    assert held.next_attempt_at.astimezone(TEHRAN) == local + dt.timedelta(hours=1)
-    urgent = OutboxMessage.objects.get(recipient=colleague)
-    assert urgent.next_attempt_at <= timezone.now()
-    assert urgent.urgent
-    # The in-app notification is there at once for both.
-    assert Notification.objects.count() == 2
+    tell([colleague], key="urgent", urgent=True)
+    tell([director], key="critical", urgent=True, bypass_quiet_hours=True)
+    for person in (author, colleague):
+        held = OutboxMessage.objects.get(recipient=person)
+        assert held.next_attempt_at.astimezone(TEHRAN) == local + dt.timedelta(hours=1)
+    critical = OutboxMessage.objects.get(recipient=director)
+    assert critical.next_attempt_at <= timezone.now()
+    assert critical.urgent
+    # The in-app notification is there at once for everyone.
+    assert Notification.objects.count() == 3
     assert outbox.dispatch_due_outbox() == 1
     assert OutboxMessage.objects.get(recipient=author).status == OutboxStatus.PENDING
+    assert OutboxMessage.objects.get(recipient=colleague).status == OutboxStatus.PENDING
+
+
+def test_quiet_hours_hold_channels_given_by_the_caller_too(author: User) -> None:
+    local = timezone.now().astimezone(TEHRAN).replace(second=0, microsecond=0)
+    NotificationPreference.objects.create(
+        user=author,
+        channels=["email"],
+        quiet_start=(local - dt.timedelta(hours=1)).time(),
+        quiet_end=(local + dt.timedelta(hours=1)).time(),
+    )
+    tell([author], channels=[Channel.EMAIL], urgent=True)
+    held = OutboxMessage.objects.get(recipient=author)
+    assert held.next_attempt_at > timezone.now()
+
+
+def test_reachable_channels_are_listed_fastest_first(author: User) -> None:
+    author.mobile = "۰۹۱۲۱۲۳۴۵۶۷"
+    author.bale_chat_id = "55"
+    author.save()
+    assert preferences.reachable(author) == (Channel.BALE, Channel.SMS, Channel.EMAIL)
+    assert preferences.reachable(author, [Channel.EMAIL, Channel.SMS]) == (
+        Channel.SMS,
+        Channel.EMAIL,
+    )
+    author.bale_chat_id = author.email = ""
+    assert preferences.reachable(author) == (Channel.SMS,)
+
+
+def test_a_plan_says_whether_its_channels_were_chosen_for_the_kind(
+    author: User, colleague: User
+) -> None:
+    NotificationPreference.objects.create(user=author, kind="*", channels=["email"])
+    NotificationPreference.objects.create(user=colleague, kind="monitoring.alert", channels=[])
+    plans = preferences.plans_for([author, colleague], "monitoring.alert")
+    assert (plans[author.pk].specific, plans[colleague.pk].specific) == (False, True)
+    assert plans[colleague.pk].channels == ()
 
 
 @pytest.mark.parametrize(
