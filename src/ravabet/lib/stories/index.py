@@ -13,6 +13,7 @@ higher title similarity, then the earlier arrival.
 from __future__ import annotations
 
 import enum
+from array import array
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -70,7 +71,7 @@ class _Entry:
     story_id: int
     exact: int
     sketch: Sketch
-    keys: list[int]
+    keys: array[int]  # packed: a list of 53 integers would cost five times the memory
 
 
 @dataclass(slots=True)
@@ -252,7 +253,7 @@ class StoryIndex:
     ) -> _Entry:
         seq = self._seq
         self._seq += 1
-        entry = _Entry(seq, item_id, moment, story, exact, sketch, keys)
+        entry = _Entry(seq, item_id, moment, story, exact, sketch, array("Q", keys))
         self._entries[seq] = entry
         self._by_item[item_id] = seq
         buckets = self._buckets
