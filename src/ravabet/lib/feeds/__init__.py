@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ravabet.lib.feeds.dates import parse_date
 from ravabet.lib.feeds.opml import parse_opml
+from ravabet.lib.feeds.pages import extract_article, find_article_links
 from ravabet.lib.feeds.parse import parse_feed
 from ravabet.lib.feeds.sanitise import html_to_text, sanitise_html
 from ravabet.lib.feeds.types import (
@@ -29,6 +30,8 @@ __all__ = [
     "ParseReason",
     "ParsedItem",
     "canonical_url",
+    "extract_article",
+    "find_article_links",
     "html_to_text",
     "parse_date",
     "parse_feed",

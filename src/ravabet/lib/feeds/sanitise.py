@@ -98,6 +98,7 @@ def sanitise_html(html: str, *, base_url: str | None = None) -> str:
 
 _BLOCKS = frozenset({"p", "li", "blockquote", "h2", "h3", "h4", "ul", "ol", "div", "h1", "h5"})
 _SPACES = re.compile(r"[^\S\n\u200c]+")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
 def _walk(element: etree._Element, out: list[str]) -> None:
@@ -131,7 +132,7 @@ def html_to_text(html: str) -> str:
 
 def _tidy(text: str) -> str:
     paragraphs = []
-    for block in text.split("\n\n"):
+    for block in _PARAGRAPH_BREAK.split(text):
         lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
         joined = "\n".join(line for line in lines if line)
         if joined:

@@ -182,3 +182,144 @@ def expected_url(item: SampleItem, *, site: str = "https://www.example.ir") -> s
     from urllib.parse import quote
 
     return site + quote(item.path, safe="/-:")
+
+
+NAV = ("صفحه نخست", "سیاسی", "اقتصادی", "اجتماعی", "استان‌ها", "بین‌الملل", "ورزشی", "فیلم")
+SIDEBAR = (
+    "رئیس‌جمهور در سفر استانی از طرح‌های نیمه‌تمام بازدید کرد و دستورهای لازم را صادر کرد",
+    "قیمت طلا و سکه امروز در بازار تهران؛ نوسان محدود در معاملات صبح",
+    "پیش‌بینی هواشناسی برای هفته آینده: بارش باران در استان‌های شمالی کشور",
+    "نتایج مرحله نخست آزمون استخدامی دستگاه‌های اجرایی اعلام شد",
+)
+
+
+def agency_page(
+    title: str,
+    paragraphs: list[str] | tuple[str, ...],
+    *,
+    path: str = "/fa/news/1404090612345/استاندار",
+    date_text: str = "پنجشنبه ۶ آذر ۱۴۰۴ - ۱۴:۳۰",
+    variant: int = 0,
+    site: str = "https://www.example.ir",
+) -> str:
+    """An Iranian agency article page: header, menu, breadcrumb, over-title, date, share bar,
+    the body with an inline related box and an ad, tags, comment form, sidebar, footer.
+    ``variant`` changes the markup the body sits in (0–3) as different CMSs do."""
+    nav = "".join(f'<li><a href="/fa/category/{i}">{n}</a></li>' for i, n in enumerate(NAV))
+    side = "".join(
+        f'<li><a href="/fa/news/{140409050000 + i}/x">{t}</a></li>' for i, t in enumerate(SIDEBAR)
+    )
+    related = (
+        '<div class="related-news"><h4>اخبار مرتبط</h4><ul>'
+        + "".join(
+            f'<li><a href="/fa/news/{9000 + i}/r">{t}</a></li>' for i, t in enumerate(SIDEBAR[:2])
+        )
+        + "</ul></div>"
+    )
+    ad = '<div class="ads-box"><a href="https://ads.example.com/c"><img src="/ad.gif"></a></div>'
+    middle = len(paragraphs) // 2
+    if variant == 1:  # old CMS: one div, lines separated by <br>
+        body = (
+            '<div class="body">'
+            + "<br><br>".join(paragraphs[:middle])
+            + ad
+            + "<br><br>".join(paragraphs[middle:])
+            + "</div>"
+        )
+    else:
+        ps = [f"<p>{p}</p>" for p in paragraphs]
+        ps.insert(middle, related if variant != 3 else ad)
+        wrapper = {
+            0: '<div class="item-text" itemprop="articleBody">',
+            2: '<article><div class="news-content">',
+            3: '<div id="main"><div class="col-8">',
+        }[variant]
+        closer = {0: "</div>", 2: "</div></article>", 3: "</div></div>"}[variant]
+        body = wrapper + "".join(ps) + closer
+    meta = (
+        f'<meta property="og:title" content="{html.escape(title)}">'
+        f'<meta property="og:image" content="{site}/files/fa/news/main.jpg">'
+        f'<meta name="description" content="{html.escape(paragraphs[0])}">'
+        if variant in {0, 2}
+        else ""
+    )
+    ld = (
+        '<script type="application/ld+json">'
+        + json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": title,
+                "datePublished": "2025-11-27T14:30:00+03:30",
+                "author": {"@type": "Person", "name": "مریم کریمی"},
+            },
+            ensure_ascii=False,
+        )
+        + "</script>"
+        if variant == 2
+        else ""
+    )
+    return f"""<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">
+<title>{html.escape(title)} | خبرگزاری نمونه</title>{meta}{ld}
+<link rel="canonical" href="{site}{path}"><script>var ga = 1;</script>
+<style>.x{{color:red}}</style></head><body>
+<header class="site-header"><a href="/"><img src="/logo.png" alt="لوگو"></a>
+<form class="search"><input name="q"><button>جستجو</button></form></header>
+<nav class="main-menu"><ul>{nav}</ul></nav>
+<div class="container"><div class="row"><div class="col-main">
+<ol class="breadcrumb"><li><a href="/">خانه</a></li>
+<li><a href="/fa/category/3">استان‌ها</a></li></ol>
+<div class="rutitr">روتیتر: گزارش نشست شورای اداری</div>
+<h1 class="title">{html.escape(title)}</h1>
+<div class="news-info"><span class="news-date">{date_text}</span>
+<span class="news-code">کد خبر: ۱۲۳۴۵</span></div>
+<div class="share-bar"><a href="https://t.me/share?url=x">تلگرام</a><a href="#">چاپ</a></div>
+{body}
+<div class="tags"><a href="/fa/tag/1">استانداری</a><a href="/fa/tag/2">شورای اداری</a></div>
+<div class="comments"><h3>نظرات</h3><form><textarea></textarea><button>ارسال</button></form>
+</div></div>
+<aside class="sidebar"><h3>پربازدیدترین</h3><ul>{side}</ul></aside></div></div>
+<footer class="site-footer"><p>تمامی حقوق مادی و معنوی این سایت متعلق به خبرگزاری نمونه است.
+استفاده از مطالب با ذکر منبع آزاد است.</p><a href="/fa/about">درباره ما</a></footer>
+</body></html>"""
+
+
+def listing_page(site: str = "https://www.example.ir") -> tuple[str, list[str]]:
+    """A section front page and the canonical article addresses it links to, in order."""
+    articles = [
+        "/fa/news/1404090612345/استاندار-تهران-برنامه-زمستانی",
+        "/fa/news/1404090612346/افتتاح-پروژه-عمرانی",
+        "/news/2025/11/27/tehran-governor-winter-plan",
+        "/NewsDetail.aspx?ID=98765",
+        "/1404/09/06/آمادگی-گروه-های-امدادی",
+        "https://www.example.ir/fa/news/1404090612345/استاندار-تهران-برنامه-زمستانی#comments",
+    ]
+    decoys = [
+        "/",
+        "/fa/category/3",
+        "/fa/tag/استانداری",
+        "/fa/about",
+        "/fa/search?q=x",
+        "/files/doc/report-1404.pdf",
+        "https://other.example.com/news/12345/x",
+        "javascript:void(0)",
+        "#top",
+        "/fa/page/2",
+    ]
+    links = "".join(
+        f'<li><a href="{a}">عنوان خبر شماره {i} درباره استان تهران</a></li>'
+        for i, a in enumerate(articles)
+    )
+    nav = "".join(f'<a href="{d}">پیوند</a>' for d in decoys)
+    page = (
+        f'<html><body><nav class="menu">{nav}</nav><div class="news-list"><ul>{links}</ul></div>'
+        f'<footer><a href="/fa/contact">تماس</a></footer></body></html>'
+    )
+    from urllib.parse import quote
+
+    expected = []
+    for a in articles[:5]:
+        full = a if a.startswith("http") else site + a
+        head, _, query = full.partition("?")
+        expected.append(quote(head, safe="/:-.") + (f"?{query}" if query else ""))
+    return page, expected
