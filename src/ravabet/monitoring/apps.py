@@ -11,6 +11,7 @@ class MonitoringConfig(AppConfig):
         from ravabet.core.context_processors import NavEntry, register_navigation
         from ravabet.monitoring.alert_selectors import ALERT_ROLES
         from ravabet.monitoring.selectors import DESK_ROLES
+        from ravabet.monitoring.supervision_selectors import SUPERVISION_ROLES
 
         register_navigation(
             NavEntry(_("Media monitoring"), "monitoring:story_list", "news", DESK_ROLES)
@@ -21,5 +22,13 @@ class MonitoringConfig(AppConfig):
                 "monitoring:alert_list",
                 "bell",
                 DESK_ROLES | frozenset(ALERT_ROLES),
+            )
+        )
+        register_navigation(
+            NavEntry(
+                _("Agencies' publications"),
+                "monitoring:supervision",
+                "chart",
+                frozenset(SUPERVISION_ROLES),
             )
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ravabet.monitoring.views import alerts, sources, stories, watchlists
+from ravabet.monitoring.views import alerts, sources, statistics, stories, supervision, watchlists
 
 app_name = "monitoring"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     path("alerts/", alerts.alert_list, name="alert_list"),
     path("alerts/<int:pk>/", alerts.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
+]
+
+urlpatterns += [
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("supervision/", supervision.supervision, name="supervision"),
+    path("supervision/export/", supervision.supervision_export, name="supervision_export"),
 ]

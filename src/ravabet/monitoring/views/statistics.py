@@ -1,0 +1,166 @@
+"""The desk's statistics as charts drawn on the server: items and stories a day, the busiest
+sources, tone by week, the pickup of the governorate's own releases and who publishes first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ravabet.lib.charts import ChartText, Series, bar_chart, column_chart, line_chart
+from ravabet.lib.jalali import JalaliDate
+from ravabet.lib.persian import format_number, to_persian_digits
+from ravabet.monitoring import selectors
+from ravabet.monitoring import statistics_selectors as figures
+
+ITEMS_COLOUR = "#0f5c6e"
+STORIES_COLOUR = "#b54708"
+FIRST_COLOUR = "#6941c6"
+PICKUP_COLOUR = "#067647"
+TONE_COLOURS = {"positive": "#067647", "neutral": "#98a2b3", "negative": "#b42318"}
+
+
+def _day_label(day: date, persian: bool) -> str:
+    """``۱۲ آذر``: the day and the month's name, short enough for an axis."""
+    j = JalaliDate.from_gregorian(day)
+    text = f"{j.day} {j.month_name(persian=persian)}"
+    return to_persian_digits(text) if persian else text
+
+
+def _svg(markup: str) -> SafeString:
+    # lib.charts escapes every text it writes; its output is markup of our own.
+    return mark_safe(markup)  # noqa: S308
+
+
+@login_required
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.may_use_desk(user):
+        raise PermissionDenied
+    persian = (get_language() or "fa").startswith("fa")
+    rtl = get_language_bidi()
+    window = format_number(figures.STATISTICS_DAYS, persian=persian)
+    days = figures.daily_counts(for_user=user)
+    day_labels = [_day_label(d.day, persian) for d in days]
+    daily = _svg(
+        line_chart(
+            day_labels,
+            [
+                Series(_("Items"), [d.items for d in days], ITEMS_COLOUR),
+                Series(_("New stories"), [d.stories for d in days], STORIES_COLOUR),
+            ],
+            text=ChartText(
+                "chart-daily",
+                _("Items and new stories a day"),
+                _(
+                    "Items collected from every source and the stories they began, on each of "
+                    "the last %(days)s days; the table below the chart gives every figure."
+                )
+                % {"days": format_number(len(days), persian=persian)},
+            ),
+            rtl=rtl,
+            persian=persian,
+            label_every=7,
+        )
+    )
+    sources = figures.items_per_source(for_user=user)
+    per_source = _svg(
+        bar_chart(
+            [(s.name, s.count) for s in sources],
+            text=ChartText(
+                "chart-sources",
+                _("Items per source"),
+                _("The sources that brought the most items in the last %(days)s days.")
+                % {"days": window},
+            ),
+            colour=ITEMS_COLOUR,
+            rtl=rtl,
+            persian=persian,
+        )
+    )
+    weeks = figures.tone_by_week(for_user=user)
+    tone = _svg(
+        column_chart(
+            [_day_label(w.start, persian) for w in weeks],
+            [
+                Series(_("Positive"), [w.positive for w in weeks], TONE_COLOURS["positive"]),
+                Series(_("Neutral"), [w.neutral for w in weeks], TONE_COLOURS["neutral"]),
+                Series(_("Negative"), [w.negative for w in weeks], TONE_COLOURS["negative"]),
+            ],
+            text=ChartText(
+                "chart-tone",
+                _("Tone by week"),
+                _(
+                    "Stories the analysts judged positive, neutral or negative, stacked, in "
+                    "each of the last %(weeks)s weeks (from Saturday)."
+                )
+                % {"weeks": format_number(len(weeks), persian=persian)},
+            ),
+            rtl=rtl,
+            persian=persian,
+            label_every=3,
+        )
+    )
+    pickup = figures.release_pickup(for_user=user)
+    releases = _svg(
+        bar_chart(
+            [(r.title, r.outlets) for r in pickup.top],
+            text=ChartText(
+                "chart-pickup",
+                _("Pickup of the governorate's releases"),
+                _(
+                    "How many other outlets carried each of the governorate's most picked-up "
+                    "releases of the last %(days)s days."
+                )
+                % {"days": window},
+            ),
+            colour=PICKUP_COLOUR,
+            rtl=rtl,
+            persian=persian,
+        )
+    )
+    first = figures.first_publishers(for_user=user)
+    firsts = _svg(
+        bar_chart(
+            [(s.name, s.count) for s in first],
+            text=ChartText(
+                "chart-first",
+                _("First to publish"),
+                _("The sources that published the most stories first in the last %(days)s days.")
+                % {"days": window},
+            ),
+            colour=FIRST_COLOUR,
+            rtl=rtl,
+            persian=persian,
+        )
+    )
+    return render(
+        request,
+        "monitoring/statistics.html",
+        {
+            "window": figures.STATISTICS_DAYS,
+            "days": list(zip(day_labels, days, strict=True)),
+            "days_total": {
+                "items": sum(d.items for d in days),
+                "stories": sum(d.stories for d in days),
+            },
+            "daily_chart": daily,
+            "sources": sources,
+            "sources_chart": per_source,
+            "weeks": weeks,
+            "tone_total": sum(w.positive + w.neutral + w.negative for w in weeks),
+            "tone_chart": tone,
+            "pickup": pickup,
+            "pickup_chart": releases,
+            "first": first,
+            "first_chart": firsts,
+        },
+    )
