@@ -15,7 +15,7 @@ from ravabet.core.scoping import get_scoped_or_404, scope
 from ravabet.core.views.decorators import object_view
 from ravabet.monitoring.forms import WatchListForm
 from ravabet.monitoring.models import WatchList
-from ravabet.monitoring.views.sources import _desk_user
+from ravabet.monitoring.views.access import desk_user as _desk_user
 
 
 @login_required
