@@ -180,6 +180,8 @@ def listing_page(outlet: Outlet, items: Sequence[Article], *, start: datetime) -
 def article_page(article: Article, *, base: str, start: datetime) -> Page:
     outlet = article.outlet
     published = article.published(start)
+    # The first paragraph is the lead (لید), set apart above the text as agencies do.
+    rest = "".join(f"<p>{escape(p)}</p>" for p in article.paragraphs[1:])
     head_meta = (
         f'<link rel="canonical" href="{escape(base + article.path)}">'
         f'<meta property="og:title" content="{escape(article.title)}">'
@@ -189,7 +191,7 @@ def article_page(article: Article, *, base: str, start: datetime) -> Page:
         f'<main><article class="news"><h1>{escape(article.title)}</h1>'
         f'<div class="news-date date">{jalali_datetime(published, long=True)}</div>'
         f'<p class="lead">{escape(article.lead)}</p>'
-        f'<div class="news-body">{_body_html(article)}</div></article>'
+        f'<div class="news-body">{rest}</div></article>'
         '<aside class="related"><h2>اخبار مرتبط</h2>'
         f'<ul><li><a href="/{outlet.code}/">صفحه نخست {escape(outlet.name)}</a></li></ul>'
         "</aside></main>"
