@@ -109,9 +109,9 @@ class _Frame:
             )
             # Outside the plot on the axis' side: "end" is the text's left edge when writing
             # right to left (the axis on the right), its right edge when left to right.
-            x = self.right + 5 if self.rtl else self.left - 5
+            tick_x = self.right + 5 if self.rtl else self.left - 5
             parts.append(
-                f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="end" '
+                f'<text x="{tick_x:.1f}" y="{y + 4:.1f}" text-anchor="end" '
                 f'font-size="{SMALL_FONT_SIZE}" fill="{TEXT_COLOUR}">'
                 f"{escape(_number(tick, self.persian))}</text>"
             )
@@ -119,12 +119,18 @@ class _Frame:
         # recent day is always named).
         step = max(label_every, 1)
         last = len(self.categories) - 1
+        far_edge = float(self.left if self.rtl else self.right)
         for index, label in enumerate(self.categories):
             if (last - index) % step:
                 continue
+            x, anchor = self.centre(index), "middle"
+            if abs(far_edge - x) < len(label) * 3.5:
+                # Centred, it would run off the chart: end it at the edge instead ("end" is
+                # the text's left edge right to left, its right edge left to right).
+                x, anchor = far_edge, "end"
             parts.append(
-                f'<text x="{self.centre(index):.1f}" y="{self.bottom + 17:.1f}" '
-                f'text-anchor="middle" font-size="{SMALL_FONT_SIZE}" fill="{TEXT_COLOUR}">'
+                f'<text x="{x:.1f}" y="{self.bottom + 17:.1f}" '
+                f'text-anchor="{anchor}" font-size="{SMALL_FONT_SIZE}" fill="{TEXT_COLOUR}">'
                 f"{escape(label)}</text>"
             )
         return parts

@@ -101,7 +101,7 @@ def supervision_rows(
     silence_days: int = SILENCE_DAYS,
 ) -> list[SupervisionRow]:
     """Every county, agency and revolutionary institution ``for_user`` may see, with its
-    publications in ``period`` and the period before, in five queries whatever their number."""
+    publications in ``period`` and the period before, in four queries whatever their number."""
     now = now or timezone.now()
     start, end = period.bounds_utc()
     previous_start, _ = period.previous().bounds_utc()
@@ -180,5 +180,5 @@ def supervision_rows(
                 silence_days=silence_days,
             )
         )
-    rows.sort(key=lambda row: sort_key(row.organisation.name_fa))
+    rows.sort(key=lambda row: sort_key(row.organisation.name))
     return rows

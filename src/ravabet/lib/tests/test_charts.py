@@ -148,3 +148,14 @@ def test_a_line_chart_marks_every_value_and_names_the_most_recent_day() -> None:
     assert len(list(svg.iter(f"{SVG}polyline"))) == 2
     named = [t.text for t in svg.iter(f"{SVG}text") if t.text in days]
     assert named == ["2 آذر", "9 آذر", "16 آذر", "23 آذر", "30 آذر"]
+
+
+@pytest.mark.parametrize("rtl", [True, False])
+def test_the_label_at_the_far_edge_ends_there_instead_of_running_off(rtl: bool) -> None:
+    days = [f"{day} Azar" for day in range(1, 31)]
+    svg = parse(line_chart(days, [Series("n", [1] * 30, "#000")], text=TEXT, rtl=rtl))
+    labels = {t.text: t for t in svg.iter(f"{SVG}text") if t.text in days}
+    newest, oldest = labels["30 Azar"], labels["1 Azar"]
+    assert newest.attrib["text-anchor"] == "end"
+    assert (float(newest.attrib["x"]) < WIDTH / 2) is rtl
+    assert oldest.attrib["text-anchor"] == "middle"

@@ -286,3 +286,22 @@ def test_the_page_makes_the_same_few_queries_however_many_organisations(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = director_client.get(reverse("monitoring:supervision")).content.decode()
     assert page.count("data-organisation=") == 7
+
+
+def test_rows_are_in_the_alphabetical_order_of_the_language_shown(
+    governorate: Organisation, director: User
+) -> None:
+    for persian, english in (("گرمسار", "Aaa county"), ("پاکدشت", "Zzz county")):
+        OrganisationFactory.create(
+            parent=governorate, kind=OrganisationKind.COUNTY, name_fa=persian, name_en=english
+        )
+    with translation.override("fa"):
+        persian_order = [
+            r.organisation.name for r in supervision_rows(for_user=director, period=AZAR_1403)
+        ]
+    with translation.override("en"):
+        english_order = [
+            r.organisation.name for r in supervision_rows(for_user=director, period=AZAR_1403)
+        ]
+    assert persian_order.index("پاکدشت") < persian_order.index("گرمسار")
+    assert english_order.index("Aaa county") < english_order.index("Zzz county")

@@ -57,7 +57,7 @@ SORT_LABELS = {
     "silence": gettext_lazy("Longest silence"),
 }
 SORTS = {
-    "name": Sort(lambda row: sort_key(row.organisation.name_fa), descending=False),
+    "name": Sort(lambda row: sort_key(row.organisation.name), descending=False),
     "own": Sort(lambda row: row.own.current),
     "own_change": Sort(lambda row: row.own.change),
     "elsewhere": Sort(lambda row: row.elsewhere.current),
