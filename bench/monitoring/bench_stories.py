@@ -220,27 +220,34 @@ def main() -> None:
     if not args.quality_only:
         items = throughput_items(articles, args.items, args.seed)
         chars = sum(len(item.title) + len(item.text) for item in items)
+        load_before = os.getloadavg()[0]
         run = stream(items, prune_every=2000)
+        load_after = os.getloadavg()[0]
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         bulk_quality = quality(items, run)
         _print_quality(f"throughput set ({len(items):,} items)", bulk_quality)
-        print(f"\n{'phase':<14} {'seconds':>9} {'items/s':>9}")
+        cpu = run.fingerprint_cpu + run.index_cpu
+        print(f"\n{'phase':<18} {'seconds':>9} {'items/s':>9}")
         for name, seconds in (
-            ("fingerprint", run.fingerprint_cpu),
-            ("index add", run.index_cpu),
+            ("fingerprint (CPU)", run.fingerprint_cpu),
+            ("index add (CPU)", run.index_cpu),
+            ("total (CPU)", cpu),
             ("total (wall)", run.wall),
         ):
-            print(f"{name:<14} {seconds:>9.1f} {len(items) / seconds:>9,.0f}")
+            print(f"{name:<18} {seconds:>9.1f} {len(items) / seconds:>9,.0f}")
         print(
             f"mean item {chars / len(items):,.0f} characters; peak RSS {rss_mb:,.0f} MB "
-            f"(generator and labels included)"
+            f"(generator and labels included); load average {load_before:.1f} before, "
+            f"{load_after:.1f} after on {os.cpu_count()} CPUs"
         )
         result["throughput"] = {
             "items": len(items),
             "mean_chars": chars / len(items),
             "fingerprint_cpu_seconds": run.fingerprint_cpu,
             "index_cpu_seconds": run.index_cpu,
+            "cpu_seconds": run.fingerprint_cpu + run.index_cpu,
             "wall_seconds": run.wall,
+            "load_average_before_after": [load_before, load_after],
             "items_per_second": len(items) / run.wall,
             "peak_rss_mb": rss_mb,
             "pruned_to_days": 2 * DEFAULT_WINDOW.total_seconds() / 86400,
