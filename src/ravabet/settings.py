@@ -340,5 +340,7 @@ LOGGING = {
         # httpx logs every request URL at INFO, and Bale's token and the SMS key are in the URL.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # WeasyPrint narrates every rendering step at INFO; its refusals come at WARNING.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -24,6 +24,9 @@ M = TypeVar("M", bound=models.Model)
 # The attribute a scoped model sets to the lookup path of its owning organisation, e.g.
 # ``organisation_field = "resolution__assignee"``. The default is a field named organisation.
 ORGANISATION_FIELD_ATTR = "organisation_field"
+# The path of a model holding the whole province's own records, which no one organisation owns
+# (the morning digest): only province-wide roles see them through scope().
+PROVINCE_ONLY = ""
 
 
 def organisation_field(model: type[models.Model]) -> str:
@@ -63,6 +66,8 @@ def scope(queryset: models.QuerySet[M], user: User | AnonymousUser) -> models.Qu
     if not ids:
         return queryset.none()
     field = organisation_field(queryset.model)
+    if field == PROVINCE_ONLY:
+        return queryset.none()
     lookup = "pk__in" if field == "self" else f"{field}__in"
     return queryset.filter(**{lookup: ids})
 

@@ -10,11 +10,15 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from ravabet.core.context_processors import NavEntry, register_navigation
         from ravabet.monitoring.alert_selectors import ALERT_ROLES
+        from ravabet.monitoring.digest_selectors import DIGEST_ROLES
         from ravabet.monitoring.selectors import DESK_ROLES
         from ravabet.monitoring.supervision_selectors import SUPERVISION_ROLES
 
         register_navigation(
             NavEntry(_("Media monitoring"), "monitoring:story_list", "news", DESK_ROLES)
+        )
+        register_navigation(
+            NavEntry(_("Morning digest"), "monitoring:digest_list", "digest", DIGEST_ROLES)
         )
         register_navigation(
             NavEntry(

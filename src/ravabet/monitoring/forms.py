@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ravabet.core.forms.jalali import JalaliDateField
 from ravabet.monitoring.models import Source, WatchList
 from ravabet.monitoring.services.watch import validate_query
 
@@ -70,3 +71,22 @@ class OpmlImportForm(forms.Form):
         if upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         return upload
+
+
+class DigestEntryForm(forms.Form):
+    """The headline and summary of one digest entry as the readers will see them."""
+
+    headline = forms.CharField(label=_("Headline"), max_length=500)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class DigestArchiveForm(forms.Form):
+    """The archive's search: words in the headlines and summaries, or a day to open."""
+
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    day = JalaliDateField(label=_("Day"), required=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
+
 from ravabet.core.jobs import job
 from ravabet.core.scheduler import register_schedule
 from ravabet.monitoring.models import Source
@@ -40,6 +42,18 @@ def escalate_alerts() -> int:
     return alerts.escalate_due_alerts()
 
 
+@job()
+def deliver_digest() -> str:
+    """At the delivery time: send today's approved digest, or tell the director it is late.
+    Sending is claimed by compare-and-set, so a retry or a second worker sends it once."""
+    from ravabet.monitoring.services.digest import deliver_due
+
+    return deliver_due()
+
+
 def register_schedules() -> None:
+    register_schedule(
+        "monitoring-deliver-digest", deliver_digest, daily_at=settings.MONITORING_DIGEST_TIME
+    )
     register_schedule("monitoring-dispatch-polls", dispatch_due_polls, every=DISPATCH_EVERY)
     register_schedule("monitoring-escalate-alerts", escalate_alerts, every=ESCALATE_EVERY)

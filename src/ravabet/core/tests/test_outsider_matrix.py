@@ -91,6 +91,10 @@ def _kwargs(url: ObjectUrl, obj: models.Model) -> dict[str, Any]:
             kwargs[param] = obj.pk
         elif param == "model":
             kwargs[param] = obj._meta.label_lower
+        elif param in {f.name for f in obj._meta.fields if f.unique}:
+            # A URL naming its object by another unique field (a digest by its day): the
+            # value goes to the path converter, which writes it in the URL's form.
+            kwargs[param] = getattr(obj, param)
         else:
             raise AssertionError(
                 f"{url}: unknown URL parameter {param!r}; teach this test about it"

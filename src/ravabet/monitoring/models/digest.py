@@ -3,11 +3,15 @@ approved by the PR director, delivered as a PDF, a web page and a message."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ravabet.core.models.base import AuditedModel
+from ravabet.core.scoping import PROVINCE_ONLY
+from ravabet.lib.jalali import tehran_midnight
 from ravabet.monitoring.models.items import Story
 
 
@@ -46,6 +50,10 @@ class DigestEdition(AuditedModel):
     # The rendered PDF, regenerable from the edition (a rendition, not an original).
     pdf = models.FileField(_("PDF"), upload_to="digests/", blank=True)
 
+    # The governorate's own bulletin, no one organisation's: scope() shows it to province-wide
+    # roles only; the digest's selectors add the readers (monitoring/digest_selectors.py).
+    organisation_field = PROVINCE_ONLY
+
     class Meta:
         verbose_name = _("digest edition")
         verbose_name_plural = _("digest editions")
@@ -65,6 +73,10 @@ class DigestEntry(AuditedModel):
     headline = models.CharField(_("headline"), max_length=500)
     summary = models.TextField(_("summary"), blank=True)
 
+    # The edition is the whole province's bulletin; an entry belongs to the body its story
+    # concerns (what the search index files it under).
+    organisation_field = "story__organisation"
+
     class Meta:
         verbose_name = _("digest entry")
         verbose_name_plural = _("digest entries")
@@ -75,3 +87,8 @@ class DigestEntry(AuditedModel):
 
     def __str__(self) -> str:
         return self.headline
+
+    @property
+    def day_start(self) -> datetime:
+        """The start of the edition's Tehran day: when search files the entry."""
+        return tehran_midnight(self.edition.day)

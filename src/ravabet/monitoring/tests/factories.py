@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Sequence
 
 import factory
 from django.utils import timezone
@@ -13,6 +15,9 @@ from ravabet.lib.stories import fingerprint
 from ravabet.monitoring.models import (
     Alert,
     AlertReason,
+    DigestEdition,
+    DigestEntry,
+    DigestStatus,
     MonitoredItem,
     Source,
     SourceKind,
@@ -95,5 +100,46 @@ SCOPED_FACTORIES.update(
             query=org.name_fa,
             organisation=org,
         ),
+    }
+)
+
+
+def make_edition(
+    *,
+    day: dt.date | None = None,
+    status: str = DigestStatus.SENT,
+    stories: Sequence[Story] = (),
+    organisation: Organisation | None = None,
+) -> DigestEdition:
+    """An edition holding ``stories`` (or one new story) in their default sections; without
+    ``day``, the day after the latest edition, so each call makes a new one."""
+    from ravabet.monitoring.services.digest import (
+        default_headline_and_summary,
+        default_section,
+    )
+
+    if day is None:
+        latest = DigestEdition.objects.order_by("-day").values_list("day", flat=True).first()
+        day = latest + dt.timedelta(days=1) if latest else timezone.localdate()
+    edition = DigestEdition.objects.create(day=day, status=status)
+    for position, story in enumerate(stories or [make_story(organisation=organisation)]):
+        headline, summary = default_headline_and_summary(story)
+        DigestEntry.objects.create(
+            edition=edition,
+            story=story,
+            section=default_section(story),
+            position=position,
+            headline=headline,
+            summary=summary,
+        )
+    return edition
+
+
+SCOPED_FACTORIES.update(
+    {
+        DigestEdition: lambda org, user: make_edition(organisation=org),
+        DigestEntry: lambda org, user: make_edition(
+            organisation=org, status=DigestStatus.DRAFT
+        ).entries.get(),
     }
 )

@@ -15,6 +15,9 @@ PICKER = "@majidh1/jalalidatepicker/dist/jalalidatepicker"
 # node_modules path -> path under the assets folder's vendor/.
 FILES = {
     "vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2": "vazirmatn/Vazirmatn-Variable.woff2",
+    # Static weights for PDFs: WeasyPrint would instance the variable font at every render.
+    "vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf": "vazirmatn/Vazirmatn-Regular.ttf",
+    "vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf": "vazirmatn/Vazirmatn-Bold.ttf",
     "vazirmatn/OFL.txt": "vazirmatn/OFL.txt",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     f"{PICKER}.min.js": "jalalidatepicker/jalalidatepicker.min.js",
