@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -565,3 +566,28 @@ def test_a_county_governor_reads_the_digest_but_not_its_audit_history(
     history = reverse("core:object_history", args=["monitoring.digestedition", edition.pk])
     assert client_for(county_governor).get(history).status_code == 404
     assert client_for(director).get(history).status_code == 200
+
+
+def test_the_edition_page_and_the_archive_take_as_many_queries_for_many_stories_as_for_few(
+    governor: User, analyst: User
+) -> None:
+    few = make_edition(day=DAY, stories=[make_story() for _ in range(2)])
+    many = make_edition(day=DAY + dt.timedelta(days=1), stories=[make_story() for _ in range(12)])
+    counts = []
+    for person, name in (
+        (governor, "monitoring:digest_detail"),
+        (analyst, "monitoring:digest_edit"),
+    ):
+        client = client_for(person)
+        for edition in (few, many):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name, args=[edition.day])).status_code == 200
+            counts.append(len(queries))
+    with CaptureQueriesContext(connection) as few_months:
+        client_for(governor).get(reverse("monitoring:digest_list"), {"month": "1405-09"})
+    make_edition(day=DAY + dt.timedelta(days=2))
+    with CaptureQueriesContext(connection) as more_months:
+        client_for(governor).get(reverse("monitoring:digest_list"), {"month": "1405-09"})
+    assert counts[0] == counts[1]
+    assert counts[2] == counts[3]
+    assert len(few_months) == len(more_months)
