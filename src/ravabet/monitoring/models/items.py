@@ -99,6 +99,12 @@ class MonitoredItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def lead_in_body(self) -> bool:
+        """Whether the text opens with the lead (most feeds repeat it): show it once."""
+        opening = " ".join(self.lead.split())[:60]
+        return bool(opening) and " ".join(self.body_text[:400].split()).startswith(opening)
+
 
 class ItemBand(models.Model):
     """One LSH band key of an item: items sharing a key are candidate copies."""

@@ -170,3 +170,12 @@ def test_the_governor_acknowledges_an_alert(governorate: Organisation) -> None:
     assert alert.receipts.get().acknowledged_at is not None
     page = client.get(reverse("monitoring:alert_detail", args=[alert.pk])).content.decode()
     assert 'data-testid="acknowledged"' in page
+
+
+def test_the_story_page_shows_the_lead_once_when_the_text_repeats_it(
+    analyst_client: Client,
+) -> None:
+    lead = "استاندار تهران صبح امروز از پروژه‌های عمرانی شهرستان ری بازدید کرد."
+    story = make_story(lead=lead)
+    page = analyst_client.get(reverse("monitoring:story_detail", args=[story.pk]))
+    assert page.content.decode().count(lead) == 1
