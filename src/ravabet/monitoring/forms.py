@@ -90,3 +90,15 @@ class DigestArchiveForm(forms.Form):
 
     q = forms.CharField(label=_("Words"), required=False, max_length=200)
     day = JalaliDateField(label=_("Day"), required=False)
+
+
+class DigestIntroductionForm(forms.Form):
+    """The few lines printed above the stories of an edition."""
+
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=2000,
+        help_text=_("A few lines above the stories, for the readers (optional)."),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )

@@ -33,6 +33,11 @@ urlpatterns += [
     path("digest/<jday:day>/pdf/", digest_views.digest_pdf, name="digest_pdf"),
     path("digest/<jday:day>/edit/", digest_views.digest_edit, name="digest_edit"),
     path("digest/<jday:day>/compile/", digest_views.digest_compile, name="digest_compile"),
+    path(
+        "digest/<jday:day>/introduction/",
+        digest_views.digest_introduction,
+        name="digest_introduction",
+    ),
     path("digest/<jday:day>/approve/", digest_views.digest_approve, name="digest_approve"),
     path("digest/<jday:day>/reopen/", digest_views.digest_reopen, name="digest_reopen"),
     path("digest/<jday:day>/send/", digest_views.digest_send, name="digest_send"),

@@ -301,6 +301,16 @@ def remove_entry(entry: DigestEntry, *, by: User) -> None:
     _edit(entry, by, "monitoring.digestentry.removed", change)
 
 
+def edit_introduction(edition: DigestEdition, *, by: User, text: str) -> None:
+    """Change the few lines printed above the stories (empty: none)."""
+    _require_desk(by)
+    with transaction.atomic(), audit_action("monitoring.digestedition.edited"):
+        locked = _lock_draft(edition.pk)
+        locked.introduction = text.strip()
+        locked.save(update_fields=["introduction"])
+    edition.refresh_from_db()
+
+
 # --- Approval -----------------------------------------------------------------------------------
 
 
@@ -514,6 +524,7 @@ __all__ = [
     "default_section",
     "deliver_due",
     "edit_entry",
+    "edit_introduction",
     "ensure_pdf",
     "move_entry",
     "move_entry_to_section",

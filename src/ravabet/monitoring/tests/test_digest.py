@@ -283,6 +283,29 @@ def test_after_approval_edits_are_refused_with_a_persian_message_until_the_direc
     assert edition.status == DigestStatus.DRAFT
 
 
+def test_the_analyst_writes_an_introduction_until_the_digest_is_approved(
+    analyst: User, director: User
+) -> None:
+    select(make_story(title="خبر"))
+    edition = digest.compile_edition(DAY, by=analyst)
+    client = client_for(analyst)
+    url = reverse("monitoring:digest_introduction", args=[DAY])
+
+    assert client.post(url, {"introduction": "  خلاصهٔ مهم‌ترین خبرهای امروز.  "}).status_code == 302
+    edition.refresh_from_db()
+    assert edition.introduction == "خلاصهٔ مهم‌ترین خبرهای امروز."
+    assert AuditEntry.objects.filter(
+        action="monitoring.digestedition.edited", actor=analyst, object_id=str(edition.pk)
+    ).exists()
+    page = client.get(reverse("monitoring:digest_detail", args=[DAY])).content.decode()
+    assert "خلاصهٔ مهم‌ترین خبرهای امروز." in page
+
+    digest.approve_edition(edition, by=director)
+    client.post(url, {"introduction": "متن دیگر"})
+    edition.refresh_from_db()
+    assert edition.introduction == "خلاصهٔ مهم‌ترین خبرهای امروز."
+
+
 # --- Approval ------------------------------------------------------------------------------------
 
 

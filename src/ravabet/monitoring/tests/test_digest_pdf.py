@@ -32,6 +32,7 @@ GOVERNOR = (
     "بازدید استاندار تهران از تصفیه‌خانه آب جنوب",
     "استاندار در این بازدید بر بهره‌برداری از طرح پیش از تابستان ۱۴۰۶ تأکید کرد.",
 )
+INTRODUCTION = "مهم‌ترین خبرهای شب گذشته و امروز صبح درباره استان تهران"
 NATIONAL = (
     "کاهش ۳ درصدی مصرف برق کشور در هفته گذشته",
     "سخنگوی صنعت برق گفت مصرف برق در هفته گذشته نسبت به سال قبل ۳ درصد کمتر بوده است.",
@@ -79,6 +80,7 @@ def edition(governorate: Organisation, director: object) -> object:
         day=DAY, status=DigestStatus.APPROVED, stories=[national, governor, critical]
     )
     edition.approved_by = director  # type: ignore[assignment]
+    edition.introduction = INTRODUCTION
     edition.save()
     return edition
 
@@ -89,6 +91,7 @@ def test_the_digest_pdf_reads_back_in_logical_persian_order(edition: object) -> 
 
     assert "بولتنخبری" in text
     assert "جمعه۶آذر۱۴۰۵" in text
+    assert as_poppler_reads(INTRODUCTION) in text
     for headline, summary in (CRITICAL, GOVERNOR, NATIONAL):
         assert as_poppler_reads(headline) in text
         assert as_poppler_reads(summary) in text

@@ -21,7 +21,7 @@ from ravabet.core.views.decorators import object_view
 from ravabet.lib import jalali
 from ravabet.monitoring import digest_selectors, selectors
 from ravabet.monitoring.digest_pdf import file_name
-from ravabet.monitoring.forms import DigestArchiveForm, DigestEntryForm
+from ravabet.monitoring.forms import DigestArchiveForm, DigestEntryForm, DigestIntroductionForm
 from ravabet.monitoring.models import DigestEdition, DigestEntry, DigestSection, DigestStatus
 from ravabet.monitoring.services import digest as digest_service
 
@@ -179,6 +179,9 @@ def digest_edit(request: HttpRequest, day: dt.date) -> HttpResponse:
             edition,
             waiting=digest_selectors.stories_waiting().count(),
             director=digest_selectors.may_approve_digest(user),
+            introduction_form=DigestIntroductionForm(
+                initial={"introduction": edition.introduction}
+            ),
         ),
     )
 
@@ -195,6 +198,26 @@ def digest_compile(request: HttpRequest, day: dt.date) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The selected stories were gathered into the digest."))
+    return redirect("monitoring:digest_edit", day=edition.day)
+
+
+@object_view(DigestEdition)
+@login_required
+@require_POST
+def digest_introduction(request: HttpRequest, day: dt.date) -> HttpResponse:
+    user = _desk(request)
+    edition = _edition(user, day)
+    form = DigestIntroductionForm(request.POST)
+    if not form.is_valid():
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors))
+        return redirect("monitoring:digest_edit", day=edition.day)
+    try:
+        digest_service.edit_introduction(edition, by=user, text=form.cleaned_data["introduction"])
+    except digest_service.DigestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The introduction was saved."))
     return redirect("monitoring:digest_edit", day=edition.day)
 
 
