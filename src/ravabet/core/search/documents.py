@@ -80,10 +80,13 @@ def _jalali_month_of(day: date) -> str:
     return f"{jalali.year:04d}-{jalali.month:02d}"
 
 
-def build_document(source: SearchSource, instance: models.Model) -> SearchDocument:
-    """The document of one row of ``source``."""
+def build_document(
+    source: SearchSource, instance: models.Model, *, with_terms: bool = True
+) -> SearchDocument:
+    """The document of one row of ``source``; without its terms (the text left unfolded) when
+    only its filter values are wanted."""
     per_weight: dict[Weight, list[list[str]]] = {}
-    for search_field in source.fields:
+    for search_field in source.fields if with_terms else ():
         value = resolve(instance, search_field.path)
         tokens = search_tokens(str(value)) if value not in (None, "") else []
         if tokens:

@@ -164,7 +164,7 @@ def _load_hits(index_hits: list[Any], parsed: Query, restriction: Restriction) -
         if source is None:
             continue
         for instance in source.rows().filter(pk__in=pks):
-            if restriction.admits(build_document(source, instance)):
+            if restriction.admits(build_document(source, instance, with_terms=False)):
                 rows[f"{label}:{instance.pk}"] = (source, instance)
     terms = parsed.terms()
     hits: list[SearchHit] = []
