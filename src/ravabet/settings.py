@@ -323,6 +323,9 @@ SITE_URL = env_str("RAVABET_SITE_URL", "http://localhost:8000").rstrip("/")
 MONITORING_FETCH_ALLOW = env_list("RAVABET_FETCH_ALLOW")
 MONITORING_POLL_MIN_SECONDS = env_int("RAVABET_POLL_MIN_SECONDS", 60, minimum=5)
 MONITORING_POLL_MAX_SECONDS = env_int("RAVABET_POLL_MAX_SECONDS", 3600, minimum=60)
+# A claimed poll not finished by then is taken for lost (its worker died) and polled again;
+# keep it above the longest poll (the fetch deadline is 20 s).
+MONITORING_POLL_LEASE = timedelta(seconds=env_int("RAVABET_POLL_LEASE_SECONDS", 120, minimum=1))
 MONITORING_ALERT_ESCALATE_AFTER = timedelta(
     minutes=env_int("RAVABET_ALERT_ESCALATE_MINUTES", 10, minimum=1)
 )

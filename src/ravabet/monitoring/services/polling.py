@@ -38,8 +38,6 @@ from ravabet.monitoring.services.ingest import IngestReport, ingest_items, url_h
 
 logger = logging.getLogger(__name__)
 
-# A claimed poll that has not finished by then is taken for lost (its worker died).
-CLAIM_LEASE = timedelta(minutes=2)
 # Articles fetched per poll of a listing page without a feed; the rest wait for the next poll.
 PAGE_ARTICLES_PER_POLL = 15
 SITEMAP_CHILDREN_PER_POLL = 3
@@ -93,7 +91,8 @@ def claim(source_id: int, *, now: datetime | None = None) -> bool:
             source_id=source_id, source__is_active=True, next_poll_at__lte=now
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + CLAIM_LEASE)
+        # A claim not released by then is taken for lost (its worker died).
+        .update(claimed_until=now + settings.MONITORING_POLL_LEASE)
     )
 
 

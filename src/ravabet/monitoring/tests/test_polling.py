@@ -10,6 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from ravabet.core.models import Notification, Organisation, Role, User
@@ -231,7 +232,7 @@ def test_only_one_worker_claims_a_due_source() -> None:
     assert polling.claim(source.pk, now=timezone.now())
     assert not polling.claim(source.pk, now=timezone.now())
     # A lost claim (its worker died) expires.
-    later = timezone.now() + polling.CLAIM_LEASE + timedelta(seconds=1)
+    later = timezone.now() + settings.MONITORING_POLL_LEASE + timedelta(seconds=1)
     assert polling.claim(source.pk, now=later)
 
 
@@ -243,23 +244,20 @@ def test_a_crash_in_the_middle_of_a_batch_stores_nothing_and_the_retry_stores_al
         ("https://a.example.ir/2", *WATER, NOW),
     )
     source = feed_source(news_site, "/rss", body)
-    real = ingest._find_story
-    calls = {"n": 0}
 
-    def crash_on_second(prepared: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise MemoryError("worker killed")
-        return real(prepared)
+    def crash(label: str, ids: Any) -> None:
+        # Every row of the batch is written by now, none committed.
+        assert MonitoredItem.objects.count() == 2
+        raise MemoryError("worker killed")
 
-    monkeypatch.setattr(ingest, "_find_story", crash_on_second)
+    monkeypatch.setattr(ingest, "index_later_many", crash)
     with pytest.raises(MemoryError):
         poll(source)
     assert not MonitoredItem.objects.exists()
     assert not Story.objects.exists()
-    monkeypatch.setattr(ingest, "_find_story", real)
+    monkeypatch.undo()
     # The claim of the dead worker expires; the next poll stores both items, once.
-    later = NOW + polling.CLAIM_LEASE + timedelta(minutes=1)
+    later = NOW + settings.MONITORING_POLL_LEASE + timedelta(minutes=1)
     assert poll(source, later).items_new == 2
     assert poll(source, later + timedelta(hours=1)).outcome == PollOutcome.NOT_MODIFIED
     assert MonitoredItem.objects.count() == 2
