@@ -34,9 +34,10 @@ WRITER_HEAP = 50_000_000
 # A rebuild writes a whole module in one commit. Its writer gets a budget big enough that 1M
 # articles fill fewer than the 8 segments at which tantivy starts merging: merging the
 # word-pair terms while indexing took tantivy 513 µs of CPU per article at 300k, against 321
-# without merges. Capped at a quarter of the machine's memory; the arena grows only as
-# documents arrive. Two threads index beside the one that reads rows and folds their text.
-REBUILD_WRITER_HEAP = 3_000_000_000
+# without merges. An article takes about 9 KB of arena, so 2 GB a thread holds some 200k.
+# Capped at a quarter of the machine's memory; the arena grows only as documents arrive.
+# Two threads index beside the one that reads rows and folds their text.
+REBUILD_WRITER_HEAP = 4_000_000_000
 REBUILD_WRITER_THREADS = 2
 # Relevance order reranks this many hits beyond the page end with the recency boost.
 RERANK_WINDOW = 100
