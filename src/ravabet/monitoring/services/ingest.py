@@ -306,6 +306,7 @@ class _Batch:
         self.alerts: list[tuple[_StoryState, WatchList]] = []
 
     def place(self, fresh: list[tuple[str, _Prepared]]) -> None:
+        """Put each item (oldest first) in its story: a copy's, or a new one."""
         lookup = _Lookup([ready for _, ready in fresh])
         for key, ready in fresh:
             found, exact = lookup.find(ready)
@@ -445,6 +446,7 @@ class _Batch:
         return new.row
 
     def _write_stories(self) -> None:
+        """Credit each new story's first item; save the counts and credits of stored ones."""
         for state in self.new_stories:
             assert state.first is not None
             state.story.first_item = state.first.row
