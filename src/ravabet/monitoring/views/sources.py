@@ -21,7 +21,6 @@ from ravabet.monitoring.views.access import desk_user as _desk_user
 POLLS_SHOWN = 50
 
 
-
 @login_required
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:

@@ -35,7 +35,6 @@ Reader = Callable[[str], object]
 STATUS_TABS = (TriageStatus.NEW, TriageStatus.KEPT, TriageStatus.DISMISSED)
 
 
-
 @login_required
 @require_GET
 def story_list(request: HttpRequest) -> HttpResponse:
