@@ -3,7 +3,8 @@ full rebuilds per module and a drift check that lists what the index misses or h
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,16 @@ def connect_signals() -> None:
         uid = f"ravabet.search.{source.label}"
         post_save.connect(_after_change, sender=source.model, dispatch_uid=uid)
         post_delete.connect(_after_change, sender=source.model, dispatch_uid=uid)
+
+
+@contextmanager
+def live_updates_paused() -> Iterator[None]:
+    """Save rows without a job per row (bulk loads); rebuild or ``rebuild_drifted()`` after."""
+    disconnect_signals()
+    try:
+        yield
+    finally:
+        connect_signals()
 
 
 def disconnect_signals() -> None:

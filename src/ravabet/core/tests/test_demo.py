@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+import io
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from ravabet.core import demo
 from ravabet.core.models import Organisation, OrganisationKind, User
+from ravabet.core.search.backends.tantivy_index import release_index
+from ravabet.core.search.indexing import check_drift, update_search_index
+from ravabet.core.search.registry import sources
 
 
 def test_demo_data_has_the_provinces_sixteen_counties_and_one_person_per_role(db: None) -> None:
@@ -27,3 +36,16 @@ def test_printed_demo_code_opens_the_administrators_second_factor(db: None) -> N
     demo.load()
     device = TOTPDevice.objects.get(user__username="admin")
     assert device.verify_token(demo.current_admin_code())
+
+
+def test_preparing_the_demo_indexes_everything_once_without_a_job_per_row(
+    db: None, settings: Any, tmp_path: Path
+) -> None:
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"
+    try:
+        call_command("demo", "--no-serve", stdout=io.StringIO())
+        assert all(check_drift(label).is_clean for label in sources())
+        assert not DBTaskResult.objects.filter(task_path=update_search_index.module_path).exists()
+    finally:
+        release_index()

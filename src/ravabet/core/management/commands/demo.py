@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 
 from ravabet.core import demo
 from ravabet.core.management.commands.serve import gunicorn_argv
-from ravabet.core.search.indexing import rebuild_drifted
+from ravabet.core.search.indexing import live_updates_paused, rebuild_drifted
 
 
 class Command(BaseCommand):
@@ -35,8 +35,10 @@ class Command(BaseCommand):
         call_command("assets")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        created = demo.load()
-        by_app = demo.load_apps()
+        # One rebuild after loading instead of an index job per saved row.
+        with live_updates_paused():
+            created = demo.load()
+            by_app = demo.load_apps()
         # The index is derived from the database: bring it in step before the first search.
         rebuild_drifted()
         self.stdout.write(
