@@ -149,6 +149,19 @@ def search(
     )
 
 
+def _distinct(texts: list[str]) -> list[str]:
+    """The non-empty texts, less any that another opens with (a body that repeats its lead,
+    as most news feeds do): the longer one is kept."""
+    flat = [" ".join(text.split()) for text in texts]
+    kept: list[str] = []
+    for text in flat:
+        if not text or any(k.startswith(text[:60]) for k in kept):
+            continue
+        kept = [k for k in kept if not text.startswith(k[:60])]
+        kept.append(text)
+    return kept
+
+
 def _load_hits(index_hits: list[Any], parsed: Query, restriction: Restriction) -> list[SearchHit]:
     """The rows behind the hits, read from the database (the source of truth) and checked
     against the restriction again, so a row changed since it was indexed is never shown to
@@ -174,7 +187,7 @@ def _load_hits(index_hits: list[Any], parsed: Query, restriction: Restriction) -
             continue
         source, instance = found
         texts = [str(resolve(instance, f.path) or "") for f in source.fields]
-        title, rest = texts[0], " · ".join(t for t in texts[1:] if t)
+        title, rest = texts[0], " · ".join(_distinct(texts[1:]))
         hits.append(
             SearchHit(
                 key=hit.key,

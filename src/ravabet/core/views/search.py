@@ -21,11 +21,13 @@ from ravabet.lib import jalali
 SUGGESTIONS = 6
 
 
-@dataclass(frozen=True)
+@dataclass
 class Result:
     hit: SearchHit
     module: str
     url: str
+    # Further hits on this page leading to the same place (copies of one news story).
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,25 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def _rows(results: SearchResults | None, user: User) -> list[Result]:
+    """One row per place a hit leads to: copies of a story on this page fold into the first."""
     if results is None:
         return []
     visible = searchable_sources(user)
-    return [
-        Result(
-            hit=hit,
-            module=str(visible[hit.label].display_title),
-            url=visible[hit.label].url_of(hit.instance),
-        )
-        for hit in results.hits
-        if hit.label in visible
-    ]
+    rows: list[Result] = []
+    by_url: dict[str, Result] = {}
+    for hit in results.hits:
+        source = visible.get(hit.label)
+        if source is None:
+            continue
+        url = source.url_of(hit.instance)
+        if url and url in by_url:
+            by_url[url].more += 1
+            continue
+        row = Result(hit=hit, module=str(source.display_title), url=url)
+        rows.append(row)
+        if url:
+            by_url[url] = row
+    return rows
 
 
 def _with(params: QueryDict, **changes: str | list[str] | None) -> str:

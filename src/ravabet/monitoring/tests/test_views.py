@@ -3,6 +3,9 @@ sources and alerts, each for the people who may use them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,8 +13,10 @@ from django.utils.translation import gettext
 
 from ravabet.conftest import client_for
 from ravabet.core.models import AuditEntry, Organisation, Role, User
+from ravabet.core.search.backends.tantivy_index import release_index
+from ravabet.core.search.indexing import index_rows
 from ravabet.core.tests.factories import UserFactory
-from ravabet.monitoring.models import Alert, Source, SourceState, TriageStatus
+from ravabet.monitoring.models import Alert, MonitoredItem, Source, SourceState, TriageStatus
 from ravabet.monitoring.tests.factories import SourceFactory, make_alert, make_story
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +184,33 @@ def test_the_story_page_shows_the_lead_once_when_the_text_repeats_it(
     story = make_story(lead=lead)
     page = analyst_client.get(reverse("monitoring:story_detail", args=[story.pk]))
     assert page.content.decode().count(lead) == 1
+
+
+def test_copies_of_one_story_fold_into_one_search_result(
+    analyst_client: Client, settings: Any, tmp_path: Path
+) -> None:
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"
+    story = make_story(title="بازدید استاندار از تصفیه‌خانه آب ری")
+    first = story.first_item
+    assert first is not None
+    copy = MonitoredItem.objects.create(
+        source=SourceFactory.create(),
+        story=story,
+        url="https://copy.example.ir/1",
+        url_hash="c" * 64,
+        title=first.title,
+        lead=first.lead,
+        body_text=first.body_text,
+        fetched_at=first.fetched_at,
+        at=first.at,
+        content_hash=first.content_hash,
+        fingerprint=first.fingerprint,
+    )
+    try:
+        index_rows("monitoring", [str(first.pk), str(copy.pk)])
+        response = analyst_client.get(reverse("core:search"), {"q": "تصفیه‌خانه"})
+        (row,) = response.context["rows"]
+        assert row.more == 1
+        assert row.url == reverse("monitoring:story_detail", args=[story.pk])
+    finally:
+        release_index()
