@@ -321,8 +321,12 @@ SITE_URL = env_str("RAVABET_SITE_URL", "http://localhost:8000").rstrip("/")
 # Addresses the fetcher may reach beside public ones ("127.0.0.1:8001", for the demo's local
 # news server); empty in production, where only public addresses on ports 80/443 are fetched.
 MONITORING_FETCH_ALLOW = env_list("RAVABET_FETCH_ALLOW")
-MONITORING_POLL_MIN_SECONDS = env_int("RAVABET_POLL_MIN_SECONDS", 60, minimum=5)
-MONITORING_POLL_MAX_SECONDS = env_int("RAVABET_POLL_MAX_SECONDS", 3600, minimum=60)
+# An active source is polled every MIN × its tier seconds, a quiet one at most every MAX: an
+# urgent item waits for the next poll, so 20 and 40 keep alerts within a minute of publication
+# (p95, 2,000 sources on 2 cores: bench/monitoring/bench_alert_latency.py). Raise them to
+# poll less where a slower alert will do.
+MONITORING_POLL_MIN_SECONDS = env_int("RAVABET_POLL_MIN_SECONDS", 20, minimum=5)
+MONITORING_POLL_MAX_SECONDS = env_int("RAVABET_POLL_MAX_SECONDS", 40, minimum=10)
 # A claimed poll not finished by then is taken for lost (its worker died) and polled again;
 # keep it above the longest poll (the fetch deadline is 20 s).
 MONITORING_POLL_LEASE = timedelta(seconds=env_int("RAVABET_POLL_LEASE_SECONDS", 120, minimum=1))

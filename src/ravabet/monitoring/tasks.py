@@ -13,9 +13,15 @@ from ravabet.monitoring.services import alerts, polling
 
 DISPATCH_EVERY = timedelta(seconds=10)
 ESCALATE_EVERY = timedelta(seconds=30)
+# An urgent item is only as fast as the poll that finds it: polls and their dispatch go before
+# routine jobs (search indexing, digests), escalations before polls. Urgent outbox messages
+# (priority 50) go first of all.
+POLL_PRIORITY = 20
+DISPATCH_PRIORITY = 30
+ESCALATE_PRIORITY = 40
 
 
-@job(max_attempts=1)
+@job(max_attempts=1, priority=POLL_PRIORITY)
 def poll_source(source_id: int) -> str:
     """Poll one claimed source (a lost claim expires and the source is dispatched again)."""
     source = Source.objects.select_related("state").filter(pk=source_id).first()
@@ -24,7 +30,7 @@ def poll_source(source_id: int) -> str:
     return str(polling.poll_source(source).outcome)
 
 
-@job(max_attempts=1)
+@job(max_attempts=1, priority=DISPATCH_PRIORITY)
 def dispatch_due_polls() -> int:
     """Claim every due source and enqueue its poll; runs every few seconds."""
     dispatched = 0
@@ -35,7 +41,7 @@ def dispatch_due_polls() -> int:
     return dispatched
 
 
-@job(max_attempts=1)
+@job(max_attempts=1, priority=ESCALATE_PRIORITY)
 def escalate_alerts() -> int:
     """Send unacknowledged alerts past their time to each person's fallback channel; every
     receipt is claimed by compare-and-set, so overlapping runs escalate it once."""

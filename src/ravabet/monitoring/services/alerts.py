@@ -54,10 +54,10 @@ class Route:
 
 
 def route_for(person: User, plan: preferences.Plan, *, after: str | None = None) -> Route:
-    """The person's fastest reachable channel, and the next one for escalation (the same one
-    again when there is no other). A preference saved for alerts limits the channels; the
-    general one does not, since an alert must not wait in an inbox nobody watches at night.
-    ``after`` is the channel the alert actually went on first, when known."""
+    """The person's fastest reachable channel and the next one for escalation (the same one
+    again when there is no other); ``after`` is the channel the alert really went on first."""
+    # Only a preference saved for alerts limits the channels: the general one (e-mail by
+    # default) must not leave an urgent alert in an inbox nobody reads at night.
     allowed = plan.channels if plan.specific else preferences.BY_SPEED
     channels = preferences.reachable(person, allowed)
     if not channels:

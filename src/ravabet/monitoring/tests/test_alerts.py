@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django_tasks_db.models import DBTaskResult
 
 from ravabet.core.models import (
     Channel,
@@ -24,6 +25,7 @@ from ravabet.core.models import (
     User,
 )
 from ravabet.core.notify.preferences import Plan
+from ravabet.core.search.indexing import update_search_index
 from ravabet.core.tests.factories import UserFactory
 from ravabet.lib.jalali import TEHRAN
 from ravabet.monitoring import tasks
@@ -257,3 +259,13 @@ def test_the_escalation_job_runs_every_thirty_seconds() -> None:
     schedule = Schedule.objects.get(name="monitoring-escalate-alerts")
     assert schedule.interval_seconds == 30
     assert schedule.task_path == tasks.escalate_alerts.module_path
+
+
+def test_escalations_and_polls_go_before_routine_jobs_in_the_queue() -> None:
+    DBTaskResult.objects.all().delete()
+    routine = update_search_index.enqueue("monitoring", ["1"])
+    poll = tasks.poll_source.enqueue(1)
+    dispatch = tasks.dispatch_due_polls.enqueue()
+    escalation = tasks.escalate_alerts.enqueue()
+    order = [str(pk) for pk in DBTaskResult.objects.ready().values_list("pk", flat=True)]
+    assert order == [escalation.id, dispatch.id, poll.id, routine.id]
