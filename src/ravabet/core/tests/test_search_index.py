@@ -506,3 +506,32 @@ def test_a_phrase_never_runs_from_one_field_into_the_next(director: User) -> Non
     assert search('"بانوان women"', user=director, filters=only).total == 0
     assert keys_found('"بانوان women"', director, only) == set()
     assert keys_expected('"بانوان women"', director, only) == set()
+
+
+@pytest.mark.usefixtures("search_index")
+def test_a_second_writer_waits_for_the_first_instead_of_failing(director: User) -> None:
+    """Another worker process holding the index (simulated by holding the lock through a
+    separate open file) makes a write wait, not fail; it lands once the lock is free."""
+    import fcntl
+    import threading
+
+    from ravabet.core.search.backends.tantivy_index import WRITER_LOCK
+
+    org = OrganisationFactory.create(name_fa="ستاد اقامه نماز", code="namaz")
+    document = build_document(get_source("organisations"), org)
+    index = get_index()
+    done = threading.Event()
+
+    def write() -> None:
+        index.replace([document])
+        done.set()
+
+    with (index.path / WRITER_LOCK).open("a") as other_process:
+        fcntl.flock(other_process, fcntl.LOCK_EX)
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert not done.wait(0.5)
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+    writer.join(10)
+    assert done.is_set()
+    assert search("اقامه", user=director).total == 1

@@ -9,11 +9,13 @@ second writer (another worker) fails and its job is retried. Readers see a commi
 
 from __future__ import annotations
 
+import fcntl
 import math
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,8 @@ from ravabet.core.search.text import word_pairs
 # filled by ``ravabet reindex``.
 SCHEMA_VERSION = 2
 WRITER_HEAP = 50_000_000
+# Our own lock file beside tantivy's: worker processes queue on it for the one writer.
+WRITER_LOCK = "ravabet-writer.lock"
 # A rebuild writes a whole module in one commit. Its writer gets a budget big enough that 1M
 # articles fill fewer than the 8 segments at which tantivy starts merging: merging the
 # word-pair terms while indexing took tantivy 513 µs of CPU per article at 300k, against 321
@@ -118,6 +122,17 @@ class SearchIndex:
 
     # --- writing ------------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index for writing across processes: tantivy allows one writer and fails
+        (LockBusy) for a second, so each worker process waits its turn here instead."""
+        with (self.path / WRITER_LOCK).open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def _document(self, document: SearchDocument) -> tantivy.Document:
         doc = tantivy.Document()
         doc.add_text("key", document.key)
@@ -142,7 +157,7 @@ class SearchIndex:
     ) -> int:
         """Delete ``remove_keys`` (or every document of ``remove_label``), add ``documents``
         (replacing any document with the same key) and commit, all in one commit."""
-        with self._lock:
+        with self._lock, self.writing():
             if remove_label is None:
                 writer = self.index.writer(WRITER_HEAP, 1)
             else:
