@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/second-factor/", auth.second_factor, name="second_factor"),
     path("accounts/second-factor/setup/", auth.second_factor_setup, name="second_factor_setup"),
     path("accounts/profile/", account.profile, name="profile"),
+    path("accounts/password/", account.password_change, name="password_change"),
     path("accounts/sessions/end-others/", account.end_other_sessions, name="sessions_end_others"),
     path("language/", account.set_language, name="language"),
     path("organisations/", organisations.organisation_list, name="organisation_list"),

@@ -366,3 +366,27 @@ def test_createadmin_asks_for_the_password_until_it_is_typed_twice_alike(
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 2
     assert errors[0] == "The passwords do not match."
+
+
+def test_changing_the_password_asks_the_old_one_and_ends_the_other_sessions(
+    author: User,
+) -> None:
+    here, elsewhere = Client(), Client()
+    for client in (here, elsewhere):
+        client.force_login(author)
+    url = reverse("core:password_change")
+    new = "سه واژه بلند و ساده ۱۴۰۵"
+    wrong = here.post(url, {"old_password": "nope", "new_password1": new, "new_password2": new})
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors["old_password"]
+    author.refresh_from_db()
+    assert author.check_password(PASSWORD)
+    done = here.post(url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    author.refresh_from_db()
+    assert author.check_password(new)
+    assert here.get(reverse("core:profile")).status_code == 200
+    assert elsewhere.get(reverse("core:profile")).status_code == 302
+    assert SecurityEvent.objects.filter(
+        user=author, kind=SecurityEventKind.PASSWORD_CHANGED
+    ).exists()
