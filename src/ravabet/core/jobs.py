@@ -128,9 +128,12 @@ def job(
         run.__qualname__ = func.__qualname__
         run.__doc__ = func.__doc__
         run.job_max_attempts = max_attempts  # type: ignore[attr-defined]
-        created = task(
-            priority=priority, queue_name=queue_name, backend=backend, takes_context=True
-        )(run)
+        # Priorities order the database queue; a backend without them (RQ) runs jobs in order
+        # of arrival, so the priority is dropped rather than refused there.
+        ranked = priority if task_backends[backend].supports_priority else DEFAULT_TASK_PRIORITY
+        created = task(priority=ranked, queue_name=queue_name, backend=backend, takes_context=True)(
+            run
+        )
         return cast("Task[P, T]", created)
 
     return decorate
