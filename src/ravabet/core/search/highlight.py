@@ -3,8 +3,10 @@ is wrapped in ``<mark>``; everything else is escaped."""
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -18,33 +20,53 @@ LEAD_CHARS = 60
 _WORD = re.compile(r"[^\s\"'«»“”()\[\]{}<>،؛؟!?,;:]+")
 
 
-def _matcher(terms: Sequence[Term]) -> Callable[[str], bool]:
-    """Whether a word of the text matches one of ``terms``; each distinct word is folded once."""
+# The terms of each word seen in snippets, process-wide: results show the same words again and
+# again, and a word's terms never change.
+_WORD_TERMS: dict[str, tuple[str, ...]] = {}
+WORD_CACHE_SIZE = 50_000
+_CACHED_WORD_LENGTH = 40
+
+
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The index terms of one word of a text (remembered: shown texts repeat their words)."""
+    terms = _WORD_TERMS.get(word)
+    if terms is None:
+        terms = tuple(search_tokens(word))
+        if len(word) <= _CACHED_WORD_LENGTH:
+            if len(_WORD_TERMS) >= WORD_CACHE_SIZE:
+                _WORD_TERMS.clear()
+            _WORD_TERMS[word] = terms
+    return terms
+
+
+def _matching_words(text: str, terms: Sequence[Term]) -> frozenset[str]:
+    """The distinct words of ``text`` whose terms match one of ``terms``."""
+    if not terms:
+        return frozenset()
     exact = frozenset(term.text for term in terms)
     prefixes = tuple(term.text for term in terms if term.prefix)
-    seen: dict[str, bool] = {}
-
-    def matches(word: str) -> bool:
-        found = seen.get(word)
-        if found is None:
-            found = seen[word] = any(
-                token in exact or token.startswith(prefixes) for token in search_tokens(word)
-            )
-        return found
-
-    return matches
+    words = list(set(_WORD.findall(text)))
+    # Looked up and compared at C speed; only words never seen before are folded.
+    found = list(map(_WORD_TERMS.get, words))
+    if None in found:
+        found = [_word_terms(w) if t is None else t for w, t in zip(words, found, strict=True)]
+    if prefixes:
+        hits = [any(t in exact or t.startswith(prefixes) for t in tokens) for tokens in found]
+        return frozenset(itertools.compress(words, hits))
+    return frozenset(itertools.compress(words, map(operator.not_, map(exact.isdisjoint, found))))
 
 
 def highlight(text: str, terms: Sequence[Term], *, max_chars: int | None = None) -> SafeString:
     """``text`` escaped, matching words marked; cut to about ``max_chars`` around the first
     match (with an ellipsis where it is cut) when ``max_chars`` is given."""
-    matches = _matcher(terms)
-    words = _WORD.finditer(text) if terms else iter(())
+    # Each distinct word is looked at once; a text without a match is not walked at all.
+    matching = _matching_words(text, terms)
+    words = _WORD.finditer(text) if matching else iter(())
     spans: list[tuple[int, int]] = []
     start, end = 0, len(text)
     if max_chars is not None and len(text) > max_chars:
-        # Only the words up to the first match and those inside the cut are looked at.
-        first = next((m for m in words if matches(m.group())), None)
+        # Only the words up to the first match and those inside the cut are walked.
+        first = next((m for m in words if m.group() in matching), None)
         lead = first.start() if first else 0
         start = max(0, lead - LEAD_CHARS)
         if start:
@@ -60,10 +82,10 @@ def highlight(text: str, terms: Sequence[Term], *, max_chars: int | None = None)
             for m in words:
                 if m.start() >= end:
                     break
-                if matches(m.group()):
+                if m.group() in matching:
                     spans.append(m.span())
     else:
-        spans = [m.span() for m in words if matches(m.group())]
+        spans = [m.span() for m in words if m.group() in matching]
     parts: list[str] = ["…"] if start else []
     cursor = start
     for span_start, span_end in spans:

@@ -84,3 +84,11 @@ def test_a_match_far_into_a_long_text_is_cut_around() -> None:
     assert snippet.endswith("…")
     assert "<mark>سیل</mark>" in snippet
     assert len(snippet) < 120
+
+
+def test_every_match_up_to_the_end_of_the_cut_is_marked() -> None:
+    for text in ("کمک " * 30 + "سیل " * 60, "کمک " * 30 + "سیل، " * 60):
+        for max_chars in (80, 200, 400):
+            expected = every_word_marked(text, [Term("سیل")], max_chars)
+            assert str(highlight(text, [Term("سیل")], max_chars=max_chars)) == expected
+            assert expected.count("<mark>") > 3
