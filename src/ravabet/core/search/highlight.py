@@ -7,6 +7,7 @@ import itertools
 import operator
 import re
 from collections.abc import Sequence
+from typing import cast
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -47,9 +48,12 @@ def _matching_words(text: str, terms: Sequence[Term]) -> frozenset[str]:
     prefixes = tuple(term.text for term in terms if term.prefix)
     words = list(set(_WORD.findall(text)))
     # Looked up and compared at C speed; only words never seen before are folded.
-    found = list(map(_WORD_TERMS.get, words))
-    if None in found:
-        found = [_word_terms(w) if t is None else t for w, t in zip(words, found, strict=True)]
+    cached = list(map(_WORD_TERMS.get, words))
+    found = (
+        [_word_terms(w) if t is None else t for w, t in zip(words, cached, strict=True)]
+        if None in cached
+        else cast("list[tuple[str, ...]]", cached)
+    )
     if prefixes:
         hits = [any(t in exact or t.startswith(prefixes) for t in tokens) for tokens in found]
         return frozenset(itertools.compress(words, hits))
