@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
@@ -9,10 +12,15 @@ from ravabet.core.models import User
 from ravabet.monitoring import selectors
 
 
-def desk_user(request: HttpRequest) -> User:
-    """The signed-in member of the desk, or 403 for anyone else."""
+def user_allowed(request: HttpRequest, allowed: Callable[[User | AnonymousUser], bool]) -> User:
+    """The signed-in person if ``allowed`` admits them, or 403."""
     user = request.user
-    if not selectors.may_use_desk(user):
+    if not allowed(user):
         raise PermissionDenied
     assert isinstance(user, User)
     return user
+
+
+def desk_user(request: HttpRequest) -> User:
+    """The signed-in member of the desk, or 403 for anyone else."""
+    return user_allowed(request, selectors.may_use_desk)

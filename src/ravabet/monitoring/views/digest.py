@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,32 +23,21 @@ from ravabet.monitoring.digest_pdf import file_name
 from ravabet.monitoring.forms import DigestArchiveForm, DigestEntryForm, DigestIntroductionForm
 from ravabet.monitoring.models import DigestEdition, DigestEntry, DigestSection, DigestStatus
 from ravabet.monitoring.services import digest as digest_service
+from ravabet.monitoring.views.access import user_allowed
 
 SEARCH_RESULTS = 30
 
 
 def _reader(request: HttpRequest) -> User:
-    user = request.user
-    if not selectors.may_read_digest(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
+    return user_allowed(request, selectors.may_read_digest)
 
 
 def _desk(request: HttpRequest) -> User:
-    user = request.user
-    if not selectors.may_use_desk(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
+    return user_allowed(request, selectors.may_use_desk)
 
 
 def _director(request: HttpRequest) -> User:
-    user = request.user
-    if not digest_selectors.may_approve_digest(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
+    return user_allowed(request, digest_selectors.may_approve_digest)
 
 
 def _edition(user: User, day: dt.date) -> DigestEdition:
