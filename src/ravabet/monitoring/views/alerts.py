@@ -18,6 +18,7 @@ from ravabet.core.views.decorators import object_view
 from ravabet.monitoring import alert_selectors, selectors
 from ravabet.monitoring.models import Alert, AlertReceipt
 from ravabet.monitoring.services import alerts as alert_service
+from ravabet.monitoring.views.access import user_allowed
 
 PAGE_SIZE = 30
 
@@ -37,14 +38,13 @@ def _alert_for(request: HttpRequest, pk: int) -> tuple[User, Alert, AlertReceipt
 @login_required
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
-    if not alert_selectors.may_see_alerts(request.user):
-        raise PermissionDenied
-    alerts = alert_selectors.alert_list(for_user=request.user)
+    user = user_allowed(request, alert_selectors.may_see_alerts)
+    alerts = alert_selectors.alert_list(for_user=user)
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/alert_list.html",
-        {"page": page, "desk": selectors.may_use_desk(request.user)},
+        {"page": page, "desk": selectors.may_use_desk(user)},
     )
 
 

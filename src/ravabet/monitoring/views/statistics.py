@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
@@ -17,8 +16,8 @@ from django.views.decorators.http import require_GET
 from ravabet.lib.charts import ChartText, Series, bar_chart, column_chart, line_chart
 from ravabet.lib.jalali import JalaliDate
 from ravabet.lib.persian import format_number, to_persian_digits
-from ravabet.monitoring import selectors
 from ravabet.monitoring import statistics_selectors as figures
+from ravabet.monitoring.views.access import desk_user
 
 ITEMS_COLOUR = "#0f5c6e"
 STORIES_COLOUR = "#b54708"
@@ -42,9 +41,7 @@ def _svg(markup: str) -> SafeString:
 @login_required
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not selectors.may_use_desk(user):
-        raise PermissionDenied
+    user = desk_user(request)
     persian = (get_language() or "fa").startswith("fa")
     rtl = get_language_bidi()
     window = format_number(figures.STATISTICS_DAYS, persian=persian)

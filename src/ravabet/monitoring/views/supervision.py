@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from ravabet.lib.xlsx import Column, write_table
 from ravabet.monitoring import selectors
 from ravabet.monitoring import supervision_selectors as supervision_data
 from ravabet.monitoring.supervision_selectors import SupervisionRow
+from ravabet.monitoring.views.access import user_allowed
 
 KIND_LABELS = {
     PeriodKind.MONTH: gettext_lazy("Monthly"),
@@ -69,11 +69,7 @@ SORTS = {
 
 
 def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not supervision_data.may_see_supervision(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
+    return user_allowed(request, supervision_data.may_see_supervision)
 
 
 def chosen_period(code: str, *, now: datetime | None = None) -> Period:
