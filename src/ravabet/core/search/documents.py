@@ -80,29 +80,60 @@ def _jalali_month_of(day: date) -> str:
     return f"{jalali.year:04d}-{jalali.month:02d}"
 
 
-def build_document(
-    source: SearchSource, instance: models.Model, *, with_terms: bool = True
-) -> SearchDocument:
-    """The document of one row of ``source``; without its terms (the text left unfolded) when
-    only its filter values are wanted."""
+class RowFilters:
+    """The filter values of one row of ``source`` (what a restriction looks at), each worked
+    out only when asked: checking a shown row again needs its module and organisation, rarely
+    more."""
+
+    def __init__(self, source: SearchSource, instance: models.Model) -> None:
+        self._source = source
+        self._instance = instance
+        self.label = source.label
+
+    @functools.cached_property
+    def organisation_id(self) -> int:
+        return organisation_of(self._instance, self._source.organisation_path)
+
+    @functools.cached_property
+    def moment(self) -> datetime | None:
+        date_field = self._source.date_field
+        moment = resolve(self._instance, date_field) if date_field else None
+        return moment if isinstance(moment, datetime) else None
+
+    @functools.cached_property
+    def timestamp(self) -> int:
+        """Seconds since the epoch; 0 when the source has no date."""
+        return int(self.moment.timestamp()) if self.moment is not None else 0
+
+    @functools.cached_property
+    def source(self) -> str:
+        return self._source.source(self._instance) if self._source.source else ""
+
+    @functools.cached_property
+    def tags(self) -> tuple[str, ...]:
+        tags = self._source.tags
+        return tuple(sorted(set(tags(self._instance)))) if tags else ()
+
+
+def build_document(source: SearchSource, instance: models.Model) -> SearchDocument:
+    """The document of one row of ``source``."""
     per_weight: dict[Weight, list[list[str]]] = {}
-    for search_field in source.fields if with_terms else ():
+    for search_field in source.fields:
         value = resolve(instance, search_field.path)
         tokens = search_tokens(str(value)) if value not in (None, "") else []
         if tokens:
             per_weight.setdefault(search_field.weight, []).append(tokens)
     terms = {weight: _joined(groups) for weight, groups in per_weight.items() if groups}
-    moment = resolve(instance, source.date_field) if source.date_field else None
-    timestamp = int(moment.timestamp()) if isinstance(moment, datetime) else 0
+    row = RowFilters(source, instance)
     return SearchDocument(
         key=document_key(source.label, instance.pk),
         label=source.label,
         object_id=str(instance.pk),
-        organisation_id=organisation_of(instance, source.organisation_path),
-        timestamp=timestamp,
-        month=jalali_month(moment) if isinstance(moment, datetime) else "",
-        source=source.source(instance) if source.source else "",
-        tags=tuple(sorted(set(source.tags(instance)))) if source.tags else (),
+        organisation_id=row.organisation_id,
+        timestamp=row.timestamp,
+        month=jalali_month(row.moment) if row.moment is not None else "",
+        source=row.source,
+        tags=row.tags,
         terms=terms,
     )
 

@@ -18,6 +18,8 @@ from ravabet.core.search.text import search_tokens
 SNIPPET_CHARS = 200
 # Context kept before the first highlighted word.
 LEAD_CHARS = 60
+# A snippet's first match is looked for this many characters at a time.
+SCAN_CHARS = 1500
 _WORD = re.compile(r"[^\s\"'«»“”()\[\]{}<>،؛؟!?,;:]+")
 
 
@@ -63,33 +65,59 @@ def _matching_words(text: str, terms: Sequence[Term]) -> frozenset[str]:
 def highlight(text: str, terms: Sequence[Term], *, max_chars: int | None = None) -> SafeString:
     """``text`` escaped, matching words marked; cut to about ``max_chars`` around the first
     match (with an ellipsis where it is cut) when ``max_chars`` is given."""
-    # Each distinct word is looked at once; a text without a match is not walked at all.
-    matching = _matching_words(text, terms)
-    words = _WORD.finditer(text) if matching else iter(())
-    spans: list[tuple[int, int]] = []
-    start, end = 0, len(text)
-    if max_chars is not None and len(text) > max_chars:
-        # Only the words up to the first match and those inside the cut are walked.
-        first = next((m for m in words if m.group() in matching), None)
-        lead = first.start() if first else 0
-        start = max(0, lead - LEAD_CHARS)
-        if start:
-            # Begin at a word boundary.
-            space = text.find(" ", start)
-            start = space + 1 if 0 <= space < lead else start
-        end = min(len(text), start + max_chars)
-        if end < len(text):
-            space = text.rfind(" ", start, end)
-            end = space if space > start else end
-        if first is not None:
-            spans.append(first.span())
-            for m in words:
-                if m.start() >= end:
-                    break
+    if max_chars is None or len(text) <= max_chars:
+        # Each distinct word is looked at once; a text without a match is not walked at all.
+        matching = _matching_words(text, terms)
+        words = _WORD.finditer(text) if matching else iter(())
+        spans: list[tuple[int, int]] = [m.span() for m in words if m.group() in matching]
+        return _marked(text, spans, 0, len(text))
+    first = _first_match(text, terms)
+    lead = first.start() if first else 0
+    start = max(0, lead - LEAD_CHARS)
+    if start:
+        # Begin at a word boundary.
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < lead else start
+    end = min(len(text), start + max_chars)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    spans = []
+    if first is not None:
+        # Only the words of the cut are folded: the first match and those after it.
+        matching = _matching_words(text[first.start() : _word_end(text, end)], terms)
+        for m in _WORD.finditer(text, first.start()):
+            if m.start() >= end:
+                break
+            if m.group() in matching:
+                spans.append(m.span())
+    return _marked(text, spans, start, end)
+
+
+def _word_end(text: str, position: int) -> int:
+    """The end of the word running through ``position`` (the first space from there on)."""
+    space = text.find(" ", position)
+    return len(text) if space < 0 else space
+
+
+def _first_match(text: str, terms: Sequence[Term]) -> re.Match[str] | None:
+    """The first matching word of ``text``, found a piece of about SCAN_CHARS at a time: a
+    long article whose first match is near its top is not folded to its end."""
+    piece_start = 0
+    while piece_start < len(text):
+        piece_end = _word_end(text, piece_start + SCAN_CHARS)
+        matching = _matching_words(text[piece_start:piece_end], terms)
+        if matching:
+            for m in _WORD.finditer(text, piece_start):
                 if m.group() in matching:
-                    spans.append(m.span())
-    else:
-        spans = [m.span() for m in words if m.group() in matching]
+                    return m
+        piece_end += 1
+        piece_start = piece_end
+    return None
+
+
+def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> SafeString:
+    """``text[start:end]`` escaped, the words at ``spans`` marked, an ellipsis where cut."""
     parts: list[str] = ["…"] if start else []
     cursor = start
     for span_start, span_end in spans:

@@ -18,7 +18,7 @@ from ravabet.core.search.backends.base import Restriction
 from ravabet.core.search.backends.tantivy_index import get_index
 from ravabet.core.search.documents import (
     NO_ORGANISATION,
-    build_document,
+    RowFilters,
     resolve,
     split_key,
 )
@@ -177,7 +177,7 @@ def _load_hits(index_hits: list[Any], parsed: Query, restriction: Restriction) -
         if source is None:
             continue
         for instance in source.rows().filter(pk__in=pks):
-            if restriction.admits(build_document(source, instance, with_terms=False)):
+            if restriction.admits(RowFilters(source, instance)):
                 rows[f"{label}:{instance.pk}"] = (source, instance)
     terms = parsed.terms()
     hits: list[SearchHit] = []

@@ -8,10 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from django.utils.html import escape
+from unittest import mock
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from ravabet.core.search import highlight as highlighting
 from ravabet.core.search.highlight import _WORD, LEAD_CHARS, highlight
 from ravabet.core.search.query import Term
 from ravabet.core.search.text import search_tokens
@@ -75,6 +78,19 @@ def test_snippets_mark_what_marking_every_word_marks(
     assert str(highlight(text, chosen, max_chars=max_chars)) == every_word_marked(
         text, chosen, max_chars
     )
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(texts, terms, st.sampled_from([20, 80]), st.sampled_from([1, 7, 30]))
+def test_looking_for_the_first_match_piece_by_piece_finds_the_same(
+    text: str, chosen: list[Term], max_chars: int, piece: int
+) -> None:
+    # Long articles are searched for their first match a piece at a time; with tiny pieces
+    # every word sits at or across a piece's edge somewhere.
+    with mock.patch.object(highlighting, "SCAN_CHARS", piece):
+        assert str(highlight(text, chosen, max_chars=max_chars)) == every_word_marked(
+            text, chosen, max_chars
+        )
 
 
 def test_a_match_far_into_a_long_text_is_cut_around() -> None:

@@ -4,8 +4,22 @@ backends apply identically."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from ravabet.core.search.documents import SearchDocument
+
+class FilterValues(Protocol):
+    """What a restriction looks at: a document, or a row's values worked out as asked."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def organisation_id(self) -> int: ...
+    @property
+    def timestamp(self) -> int: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,7 @@ class Restriction:
     def is_empty(self) -> bool:
         return not self.labels or self.organisation_ids == frozenset()
 
-    def admits(self, document: SearchDocument) -> bool:
+    def admits(self, document: FilterValues) -> bool:
         if document.label not in self.labels:
             return False
         if self.organisation_ids is not None and (

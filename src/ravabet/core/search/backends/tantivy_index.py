@@ -48,6 +48,8 @@ RERANK_WINDOW = 100
 RECENCY_BOOST = 0.5
 RECENCY_HALF_LIFE_DAYS = 90.0
 FACET_SIZE = 500
+# Up to this many values, a filter is a union of term queries rather than a term-set query.
+ANY_OF_TERMS = 64
 _REGEX_SPECIAL = frozenset("\\.+*?()|[]{}^$#&-~")
 
 
@@ -243,19 +245,29 @@ class SearchIndex:
             )
         return self._atom(clause)
 
+    def _any_of(self, field: str, values: list[Any]) -> tantivy.Query:
+        """Documents whose ``field`` holds one of ``values``. A union of term queries walks
+        only those terms' postings; tantivy's term-set query costs more for a few values (0.05
+        against 0.21 ms for an agency's five organisations at 50k articles), less for many."""
+        if len(values) > ANY_OF_TERMS:
+            return tantivy.Query.term_set_query(self.schema, field, values)
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, v))
+                for v in values
+            ]
+        )
+
     def _filters(self, restriction: Restriction) -> list[tantivy.Query]:
-        schema = self.schema
         filters = []
         if not restriction.all_labels:
-            labels = sorted(restriction.labels)
-            filters.append(tantivy.Query.term_set_query(schema, "module", labels))
+            filters.append(self._any_of("module", sorted(restriction.labels)))
         if restriction.organisation_ids is not None:
-            ids = sorted(restriction.organisation_ids)
-            filters.append(tantivy.Query.term_set_query(schema, "org", ids))
+            filters.append(self._any_of("org", sorted(restriction.organisation_ids)))
         if restriction.time_from is not None or restriction.time_to is not None:
             filters.append(
                 tantivy.Query.range_query(
-                    schema,
+                    self.schema,
                     "ts",
                     tantivy.FieldType.Integer,
                     restriction.time_from if restriction.time_from is not None else 1,
@@ -263,11 +275,9 @@ class SearchIndex:
                 )
             )
         if restriction.sources:
-            filters.append(
-                tantivy.Query.term_set_query(schema, "source", sorted(restriction.sources))
-            )
+            filters.append(self._any_of("source", sorted(restriction.sources)))
         if restriction.tags:
-            filters.append(tantivy.Query.term_set_query(schema, "tags", sorted(restriction.tags)))
+            filters.append(self._any_of("tags", sorted(restriction.tags)))
         return filters
 
     def compile(self, query: Query, restriction: Restriction) -> tantivy.Query:
