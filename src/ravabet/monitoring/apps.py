@@ -9,7 +9,8 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from ravabet.core.context_processors import NavEntry, register_navigation
-        from ravabet.monitoring.alert_selectors import ALERT_ROLES
+        from ravabet.core.notify.preferences import OwnKind, register_own_kind
+        from ravabet.monitoring.alert_selectors import ALERT_KIND, ALERT_ROLES
         from ravabet.monitoring.digest_selectors import DIGEST_ROLES
         from ravabet.monitoring.selectors import DESK_ROLES
         from ravabet.monitoring.supervision_selectors import SUPERVISION_ROLES
@@ -34,5 +35,17 @@ class MonitoringConfig(AppConfig):
                 "monitoring:supervision",
                 "chart",
                 frozenset(SUPERVISION_ROLES),
+            )
+        )
+        register_own_kind(
+            OwnKind(
+                kind=ALERT_KIND,
+                label=_("Urgent news alerts reach me by"),
+                help_text=_(
+                    "The fastest one ticked that has your address on file comes first; if you "
+                    "do not open the alert in time, the next one follows. With none ticked, "
+                    "urgent alerts appear only under the bell."
+                ),
+                applies_to=lambda user: any(role in user.roles for role in ALERT_ROLES),
             )
         )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ravabet.core.models import Channel
-from ravabet.core.notify.preferences import OUTSIDE_CHANNELS
+from ravabet.core.notify.preferences import BY_SPEED, OUTSIDE_CHANNELS, OwnKind
 from ravabet.lib.persian import to_latin_digits
 
 
@@ -41,6 +42,22 @@ class PreferenceForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, own_kinds: Sequence[OwnKind] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own_kinds = list(own_kinds)
+        for own in self.own_kinds:
+            self.fields[own_field_name(own.kind)] = forms.MultipleChoiceField(
+                label=own.label,
+                # Fastest first: the first one ticked that reaches the person is used first.
+                choices=[(c, Channel(c).label) for c in BY_SPEED],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=own.help_text,
+            )
+
+    def own_fields(self) -> list[forms.BoundField]:
+        return [self[own_field_name(own.kind)] for own in self.own_kinds]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("quiet_start"), data.get("quiet_end")
@@ -49,3 +66,9 @@ class PreferenceForm(forms.Form):
         if start is not None and start == end:
             raise forms.ValidationError(_("The quiet hours must not start and end at once."))
         return data
+
+
+def own_field_name(kind: str) -> str:
+    """The form field of a kind with channels of its own (``monitoring.alert`` →
+    ``own_monitoring_alert``)."""
+    return "own_" + "".join(c if c.isalnum() else "_" for c in kind)

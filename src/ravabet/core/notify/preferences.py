@@ -4,10 +4,11 @@ to kind "*", then to e-mail), their addresses on those channels, and their quiet
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.functional import Promise
 
 from ravabet.core.models import Channel, NotificationPreference, User
 from ravabet.lib.jalali import TEHRAN, to_tehran
@@ -31,6 +32,33 @@ class Plan:
     quiet_end: dt.time | None = None
     # True when the channels come from a preference saved for this very kind.
     specific: bool = False
+
+
+@dataclass(frozen=True)
+class OwnKind:
+    """A kind of notification a person sets channels for apart from the rest (an app's urgent
+    alerts, say), on the preferences form of those it ``applies_to``. Without a saved choice
+    it goes on ``default_channels``, fastest first."""
+
+    kind: str
+    label: str | Promise
+    help_text: str | Promise
+    applies_to: Callable[[User], bool]
+    default_channels: tuple[str, ...] = BY_SPEED
+
+
+_OWN_KINDS: dict[str, OwnKind] = {}
+
+
+def register_own_kind(own: OwnKind) -> None:
+    """Let people choose the channels of ``own.kind`` on their preferences form (apps call
+    this from ``AppConfig.ready``; core never imports them)."""
+    _OWN_KINDS[own.kind] = own
+
+
+def own_kinds_for(user: User) -> list[OwnKind]:
+    """The kinds ``user`` sets channels for apart from the rest, in registration order."""
+    return [own for own in _OWN_KINDS.values() if own.applies_to(user)]
 
 
 def _channels(values: object) -> tuple[str, ...]:
@@ -101,7 +129,9 @@ def quiet_until(now: dt.datetime, start: dt.time | None, end: dt.time | None) ->
 def preference_of(user: User, kind: str = ALL_KINDS) -> NotificationPreference:
     """The saved preference of ``user`` for ``kind``, or an unsaved default one."""
     found = NotificationPreference.objects.filter(user=user, kind=kind).first()
-    return found or NotificationPreference(user=user, kind=kind, channels=list(DEFAULT_CHANNELS))
+    own = _OWN_KINDS.get(kind)
+    default = own.default_channels if own is not None else DEFAULT_CHANNELS
+    return found or NotificationPreference(user=user, kind=kind, channels=list(default))
 
 
 def save_preference(

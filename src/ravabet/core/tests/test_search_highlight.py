@@ -6,10 +6,9 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-
-from django.utils.html import escape
 from unittest import mock
 
+from django.utils.html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir

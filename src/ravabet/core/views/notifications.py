@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ravabet.core.models import Channel, Notification, User
 from ravabet.core.notify import preferences, selectors, services
-from ravabet.core.notify.forms import PreferenceForm
+from ravabet.core.notify.forms import PreferenceForm, own_field_name
 from ravabet.core.views.decorators import object_view
 
 PAGE_SIZE = 30
@@ -83,22 +86,35 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     """Outside channels and quiet hours; a fragment of the profile page, or a page of its own."""
     user: User = request.user  # type: ignore[assignment]
     current = preferences.preference_of(user)
+    own_kinds = preferences.own_kinds_for(user)
+    initial: dict[str, Any] = {
+        "channels": current.channels,
+        "quiet_start": current.quiet_start,
+        "quiet_end": current.quiet_end,
+    }
+    for own in own_kinds:
+        initial[own_field_name(own.kind)] = preferences.preference_of(user, own.kind).channels
     form = PreferenceForm(
-        request.POST if request.method == "POST" else None,
-        initial={
-            "channels": current.channels,
-            "quiet_start": current.quiet_start,
-            "quiet_end": current.quiet_end,
-        },
+        request.POST if request.method == "POST" else None, initial=initial, own_kinds=own_kinds
     )
     saved = False
     if request.method == "POST" and form.is_valid():
-        preferences.save_preference(
-            user,
-            channels=form.cleaned_data["channels"],
-            quiet_start=form.cleaned_data["quiet_start"],
-            quiet_end=form.cleaned_data["quiet_end"],
-        )
+        with transaction.atomic():
+            preferences.save_preference(
+                user,
+                channels=form.cleaned_data["channels"],
+                quiet_start=form.cleaned_data["quiet_start"],
+                quiet_end=form.cleaned_data["quiet_end"],
+            )
+            for own in own_kinds:
+                # The quiet hours stay the person's general ones.
+                preferences.save_preference(
+                    user,
+                    kind=own.kind,
+                    channels=form.cleaned_data[own_field_name(own.kind)],
+                    quiet_start=None,
+                    quiet_end=None,
+                )
         if not request.htmx:  # type: ignore[attr-defined]
             messages.success(request, _("Your notification preferences were saved."))
             return HttpResponseRedirect(reverse("core:profile"))

@@ -171,3 +171,50 @@ def test_the_desk_can_send_a_critical_alert_from_the_queue(analyst: User, govern
     assert alert.critical
     assert alert.raised_by == analyst
     assert governor.outbox_messages.get().channel == Channel.BALE
+
+
+# --- Choosing the channels of urgent alerts --------------------------------------------------
+
+
+def preferences_fragment(user: User) -> str:
+    url = reverse("core:notification_preferences")
+    return client_for(user).get(url, headers={"HX-Request": "true"}).content.decode()
+
+
+def test_an_alert_recipient_chooses_the_channels_of_urgent_alerts_apart(governor: User) -> None:
+    fragment = preferences_fragment(governor)
+    # Fastest first, every channel ticked until the person chooses.
+    field = fragment.split('name="own_monitoring_alert"')
+    assert len(field) == 4
+    assert all(" checked" in piece.split(">")[0] for piece in field[1:])
+    assert [piece.split('value="')[1].split('"')[0] for piece in field[1:]] == [
+        "bale",
+        "sms",
+        "email",
+    ]
+    response = client_for(governor).post(
+        reverse("core:notification_preferences"),
+        {"channels": ["email"], "own_monitoring_alert": ["sms", "email"]},
+        headers={"HX-Request": "true"},
+    )
+    assert "message-success" in response.content.decode()
+    # Bale is on file but not chosen: the alert goes by text message, e-mail after it.
+    alert = alerts.raise_alert(make_story())
+    assert alert is not None
+    outbox = governor.outbox_messages.values_list("channel", flat=True)
+    assert list(outbox) == [Channel.SMS]
+
+
+def test_with_no_channel_ticked_an_urgent_alert_stays_under_the_bell(governor: User) -> None:
+    client_for(governor).post(
+        reverse("core:notification_preferences"),
+        {"channels": ["email"]},
+        headers={"HX-Request": "true"},
+    )
+    assert alerts.raise_alert(make_story()) is not None
+    assert not governor.outbox_messages.exists()
+    assert Notification.objects.get(recipient=governor).urgent
+
+
+def test_people_who_get_no_alerts_are_not_asked_about_them(analyst: User) -> None:
+    assert "own_monitoring_alert" not in preferences_fragment(analyst)
