@@ -47,12 +47,12 @@ class PreferenceForm(forms.Form):
         self.own_kinds = list(own_kinds)
         for own in self.own_kinds:
             self.fields[own_field_name(own.kind)] = forms.MultipleChoiceField(
-                label=own.label,
+                label=str(own.label),
                 # Fastest first: the first one ticked that reaches the person is used first.
                 choices=[(c, Channel(c).label) for c in BY_SPEED],
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
-                help_text=own.help_text,
+                help_text=str(own.help_text),
             )
 
     def own_fields(self) -> list[forms.BoundField]:
