@@ -242,3 +242,15 @@ def test_the_page_makes_the_same_few_queries_however_much_was_collected(
         add_item(sources[day % 2], now - timedelta(days=day))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("monitoring:statistics"))
+
+
+def test_a_person_looks_back_a_week_a_month_or_a_season(analyst: User) -> None:
+    client = client_for(analyst)
+    url = reverse("monitoring:statistics")
+    for asked, shown in (("7", 7), ("۹۰", 90), ("", 30), ("365", 30), ("x", 30)):
+        response = client.get(url, {"days": asked})
+        assert response.status_code == 200
+        assert response.context["window"] == shown
+        assert len(response.context["days"]) == shown
+        page = response.content.decode()
+        assert f'href="?days={shown}" aria-current="page"' in page

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from ravabet.lib.charts import ChartText, Series, bar_chart, column_chart, line_chart
 from ravabet.lib.jalali import JalaliDate
-from ravabet.lib.persian import format_number, to_persian_digits
+from ravabet.lib.persian import format_number, to_latin_digits, to_persian_digits
 from ravabet.monitoring import statistics_selectors as figures
 from ravabet.monitoring.views.access import desk_user
 
@@ -38,14 +38,25 @@ def _svg(markup: str) -> SafeString:
     return mark_safe(markup)  # noqa: S308
 
 
+# The periods a person may look back over, in days; the first figures a week, the last a season.
+WINDOWS = (7, figures.STATISTICS_DAYS, 90)
+
+
+def _window(request: HttpRequest) -> int:
+    """The period asked for (``?days=``, Persian digits too), or the default one."""
+    asked = to_latin_digits(request.GET.get("days", ""))
+    return int(asked) if asked.isdigit() and int(asked) in WINDOWS else figures.STATISTICS_DAYS
+
+
 @login_required
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     user = desk_user(request)
     persian = (get_language() or "fa").startswith("fa")
     rtl = get_language_bidi()
-    window = format_number(figures.STATISTICS_DAYS, persian=persian)
-    days = figures.daily_counts(for_user=user)
+    span = _window(request)
+    window = format_number(span, persian=persian)
+    days = figures.daily_counts(for_user=user, days=span)
     day_labels = [_day_label(d.day, persian) for d in days]
     daily = _svg(
         line_chart(
@@ -65,10 +76,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
             ),
             rtl=rtl,
             persian=persian,
-            label_every=7,
+            label_every=max(1, span // 6),
         )
     )
-    sources = figures.items_per_source(for_user=user)
+    sources = figures.items_per_source(for_user=user, days=span)
     per_source = _svg(
         bar_chart(
             [(s.name, s.count) for s in sources],
@@ -83,7 +94,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             persian=persian,
         )
     )
-    weeks = figures.tone_by_week(for_user=user)
+    weeks = figures.tone_by_week(for_user=user, weeks=max(figures.TONE_WEEKS, -(-span // 7)))
     tone = _svg(
         column_chart(
             [_day_label(w.start, persian) for w in weeks],
@@ -106,7 +117,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             label_every=3,
         )
     )
-    pickup = figures.release_pickup(for_user=user)
+    pickup = figures.release_pickup(for_user=user, days=span)
     releases = _svg(
         bar_chart(
             [(r.title, r.outlets) for r in pickup.top],
@@ -124,7 +135,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             persian=persian,
         )
     )
-    first = figures.first_publishers(for_user=user)
+    first = figures.first_publishers(for_user=user, days=span)
     firsts = _svg(
         bar_chart(
             [(s.name, s.count) for s in first],
@@ -143,7 +154,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         request,
         "monitoring/statistics.html",
         {
-            "window": figures.STATISTICS_DAYS,
+            "window": span,
+            "windows": WINDOWS,
             "days": list(zip(day_labels, days, strict=True)),
             "days_total": {
                 "items": sum(d.items for d in days),
