@@ -123,4 +123,5 @@ def build_item(
         author=author_name(author),
         image_url=image_url,
         languages=tuple(dict.fromkeys(lang.strip() for lang in languages if lang and lang.strip())),
+        sanitised=True,
     )

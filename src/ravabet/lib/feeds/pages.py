@@ -429,6 +429,7 @@ def extract_article(page: str | bytes, url: str) -> ParsedItem | None:
             languages=tuple(
                 x for x in (document.get("lang"), _meta(document, "og:locale", "language")) if x
             ),
+            sanitised=True,
         )
     except (ValueError, RecursionError, etree.LxmlError):
         return None

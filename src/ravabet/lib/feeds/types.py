@@ -54,6 +54,9 @@ class ParsedItem:
     author: str = ""
     image_url: str | None = None
     languages: tuple[str, ...] = ()
+    # True when ``body_html`` was sanitised for ``url`` already (by this package's parsers), so
+    # whoever stores the item need not sanitise it again.
+    sanitised: bool = False
 
 
 @dataclass(frozen=True, slots=True)

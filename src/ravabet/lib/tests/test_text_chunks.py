@@ -80,9 +80,28 @@ def small_cache(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, ...]]:
 def test_the_key_folded_chunk_by_chunk_equals_the_fold_of_the_whole_text(text: str) -> None:
     expected = whole_text_key(text)
     assert search_key(text) == expected
-    # A second time the chunks come from the cache.
+    # A second time the whole text's key is remembered; a third time, forgotten, its chunks
+    # come from their cache.
+    assert search_key(text) == expected
+    normalise._RECENT_KEYS.clear()
     assert search_key(text) == expected
     assert tokens(text) == (expected.split(" ") if expected else [])
+
+
+def test_a_long_text_is_folded_once_until_the_memory_of_recent_texts_fills(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(normalise, "_RECENT_KEYS", {})
+    monkeypatch.setattr(normalise, "RECENT_KEYS_SIZE", 3)
+    texts = [f"استانداري تهران، خبر شماره {n} " * 4 for n in range(5)]
+    keys = [search_key(text) for text in texts]
+    assert keys == [whole_text_key(text) for text in texts]
+    # Never more than the size kept; the newest is always there.
+    assert len(normalise._RECENT_KEYS) <= 3
+    assert normalise._RECENT_KEYS[texts[-1]] == keys[-1]
+    # A short text is not kept: its chunks are cached already.
+    search_key("تهران")
+    assert "تهران" not in normalise._RECENT_KEYS
 
 
 @settings(max_examples=500, deadline=None, database=None)

@@ -302,13 +302,28 @@ def _words(text: str) -> list[str]:
     return words
 
 
+# Keys of the texts folded last: one news item's title, lead and body are folded for its
+# fingerprint, its watch-lists and its index document in turn.
+_RECENT_KEYS: dict[str, str] = {}
+RECENT_KEYS_SIZE = 1024
+_RECENT_MIN_LENGTH = 64  # shorter texts are cheap, and their chunks are cached anyway
+
+
 def search_key(text: str) -> str:
     """``text`` folded for matching: lower-case words and numbers separated by single spaces.
 
     Every letter, digit, diacritic, kashida and ZWNJ variant of a word has the same key, so the
     same function serves the index and the query.
     """
+    key = _RECENT_KEYS.get(text)
+    if key is not None:
+        return key
     words = _words(text)
     if not _AFFIXES.isdisjoint(words):
         words = _glue_affixes(words)
-    return unicodedata.normalize("NFC", " ".join(words))
+    key = unicodedata.normalize("NFC", " ".join(words))
+    if len(text) >= _RECENT_MIN_LENGTH:
+        if len(_RECENT_KEYS) >= RECENT_KEYS_SIZE:
+            _RECENT_KEYS.clear()
+        _RECENT_KEYS[text] = key
+    return key

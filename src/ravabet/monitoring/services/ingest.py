@@ -97,7 +97,9 @@ def _prepare(source: Source, parsed: ParsedItem, now: datetime) -> _Prepared | N
     url = canonical_url(parsed.url, source.feed_url)
     if not url or len(url) > MAX_URL:
         return None  # an address too long to store is not an article's
-    body_html = sanitise_html(_storable(parsed.body_html), base_url=url) if parsed.body_html else ""
+    body_html = _storable(parsed.body_html)
+    if body_html and not (parsed.sanitised and url == parsed.url):
+        body_html = sanitise_html(body_html, base_url=url)
     body_text = _storable(parsed.body_text) or (html_to_text(body_html) if body_html else "")
     lead = _storable(parsed.lead).strip()
     title = (_storable(parsed.title) or lead[:200] or url).strip()[:MAX_TITLE]
