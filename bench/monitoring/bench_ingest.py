@@ -12,7 +12,11 @@ Two scenarios: ``full`` carries each article's whole text in ``content:encoded``
 only its title and summary (as many agency feeds do). Every item is new when its feed is
 ingested, so nothing is skipped as already known. Each feed goes the way the site takes it:
 ``parse_feed`` on the stored bytes, ``ingest_items`` into the database (30 active
-watch-lists), then the search index job's ``index_rows`` on the batch ingest enqueued. The
+watch-lists; the new items join the search backlog), then the flush job indexes the backlog.
+Two modes: ``each`` runs the flush after every poll (one source at a time: an index commit per
+poll), ``burst`` after the whole batch of polls (as the worker meets them when the scheduler
+enqueues many due sources at once: polls go before routine jobs, so one flush takes what all of
+them wrote, in one commit). The
 process is pinned to one core; feedparser's default parse of the same bytes runs in the same
 process as the peer. Wall-clock rates include waiting (each search index commit syncs to disk)
 and other work on the machine (the load average is recorded), so items per CPU-second are
@@ -302,28 +306,29 @@ def setup(stream_items: int, args: argparse.Namespace) -> tuple[list[Any], list[
 
 
 def run_index_jobs() -> int:
-    """What the worker does with the job ingest enqueued: take it, index, mark it done."""
+    """What the worker does with the flush jobs ingest enqueued (after the polls: they go first
+    in the queue): the first indexes the whole backlog in one index commit, the rest find it
+    empty."""
     from django.utils import timezone
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from ravabet.core.search.indexing import index_rows, update_search_index
+    from ravabet.core.search.indexing import flush_backlog, flush_search_backlog
 
     written = 0
     ready = DBTaskResult.objects.filter(
-        task_path=update_search_index.module_path, status=TaskResultStatus.READY
+        task_path=flush_search_backlog.module_path, status=TaskResultStatus.READY
     )
     for row in ready:
-        label, ids = row.args_kwargs["args"]
-        written += index_rows(label, ids)
+        written += flush_backlog()
         DBTaskResult.objects.filter(pk=row.pk).update(
             status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now()
         )
     return written
 
 
-def ingest_feed(source: Any, body: bytes, times: dict[str, float]) -> tuple[int, int]:
-    """One poll's work on stored bytes: parse, ingest, index; returns (new, indexed)."""
+def ingest_feed(source: Any, body: bytes, times: dict[str, float]) -> int:
+    """One poll's work on stored bytes: parse and ingest; returns the new items."""
     from django.utils import timezone
 
     from ravabet.lib.feeds import parse_feed
@@ -334,12 +339,16 @@ def ingest_feed(source: Any, body: bytes, times: dict[str, float]) -> tuple[int,
     t1 = time.perf_counter()
     report = ingest_items(source, parsed.items, now=timezone.now())
     t2 = time.perf_counter()
-    indexed = run_index_jobs()
-    t3 = time.perf_counter()
     times["parse"] += t1 - t0
     times["ingest"] += t2 - t1
-    times["index"] += t3 - t2
-    return report.new, indexed
+    return report.new
+
+
+def index(times: dict[str, float]) -> int:
+    t0 = time.perf_counter()
+    written = run_index_jobs()
+    times["index"] += time.perf_counter() - t0
+    return written
 
 
 def peer_rates(stream: list[Feed], seconds: float) -> tuple[float, float]:
@@ -378,6 +387,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
     scratch = {"parse": 0.0, "ingest": 0.0, "index": 0.0}
     for source, body, _ in warm:
         ingest_feed(sources[source], body, scratch)
+        index(scratch)
     times = {"parse": 0.0, "ingest": 0.0, "index": 0.0}
     new = indexed = 0
     profiler = cProfile.Profile() if args.profile else None
@@ -385,9 +395,11 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
     if profiler:
         profiler.enable()
     for source, body, _ in timed:
-        got, written = ingest_feed(sources[source], body, times)
-        new += got
-        indexed += written
+        new += ingest_feed(sources[source], body, times)
+        if args.mode == "each":
+            indexed += index(times)
+    if args.mode == "burst":
+        indexed += index(times)
     if profiler:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
@@ -399,6 +411,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
     vendor = connection.vendor
     return {
         "scenario": args.scenario,
+        "mode": args.mode,
         "backend": vendor,
         "database": connection.settings_dict["NAME"] if vendor != "sqlite" else "temporary file",
         "cpu_pinned": cpu,
@@ -423,7 +436,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def child(backend: str, scenario: str, args: argparse.Namespace) -> dict[str, Any]:
+def child(backend: str, scenario: str, mode: str, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"ravabet-bench-ingest-{backend}-") as folder:
         env = {
             **os.environ,
@@ -441,7 +454,7 @@ def child(backend: str, scenario: str, args: argparse.Namespace) -> dict[str, An
             sys.executable,
             __file__,
             *sys.argv[1:],
-            *("--child", str(out), "--scenario", scenario),
+            *("--child", str(out), "--scenario", scenario, "--mode", mode),
         ]
         subprocess.run(command, env=env, check=True)
         result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -463,7 +476,13 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print cProfile of the ingest")
     parser.add_argument("--no-write", action="store_true", help="do not write the results file")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--modes",
+        default="each,burst",
+        help="each: the index job after every poll; burst: after a burst of due polls",
+    )
     parser.add_argument("--scenario", default="full", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="each", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         result = run_backend(args)
@@ -471,13 +490,15 @@ def main() -> None:
         return
 
     rows = [
-        child(backend, scenario, args)
+        child(backend, scenario, mode, args)
         for scenario in args.scenarios.split(",")
+        for mode in args.modes.split(",")
         for backend in args.backends.split(",")
     ]
     print(
-        f"\n{'scenario':8} {'backend':10} {'items':>6} {'items/s':>8} {'/cpu-s':>7} {'parse':>6} "
-        f"{'ingest':>7} {'index':>6} {'feedparser':>10} {'× fp':>6}  (ms per item; items/s)"
+        f"\n{'scenario':8} {'mode':6} {'backend':10} {'items':>6} {'items/s':>8} {'/cpu-s':>7} "
+        f"{'parse':>6} {'ingest':>7} {'index':>6} {'feedparser':>10} {'× fp':>6}"
+        "  (ms per item; items/s)"
     )
     for row in rows:
         row["vs_feedparser_default"] = round(
@@ -485,7 +506,7 @@ def main() -> None:
         )
         ms = row["ms_per_item"]
         print(
-            f"{row['scenario']:8} {row['backend']:10} {row['timed_items']:>6} "
+            f"{row['scenario']:8} {row['mode']:6} {row['backend']:10} {row['timed_items']:>6} "
             f"{row['items_per_s']:>8.0f} {row['items_per_cpu_s']:>7.0f} "
             f"{ms['parse']:>6.2f} {ms['ingest']:>7.2f} "
             f"{ms['index']:>6.2f} {row['feedparser_default_items_per_s']:>10.0f} "

@@ -137,8 +137,11 @@ def register_kernel_schedules() -> None:
     """The kernel's own recurring jobs; the worker registers them when it starts."""
     from ravabet.core.jobs import prune_finished_jobs
     from ravabet.core.notify.tasks import dispatch_due_outbox
+    from ravabet.core.search.indexing import flush_search_backlog
 
     register_schedule("prune-finished-jobs", prune_finished_jobs, daily_at=time(3, 30))
+    # Each backlog write enqueues a flush; this one catches what a lost worker left behind.
+    register_schedule("flush-search-backlog", flush_search_backlog, every=timedelta(minutes=1))
     # Sends what notify() held back (quiet hours) and what waits for a retry.
     register_schedule("dispatch-outbox", dispatch_due_outbox, every=timedelta(minutes=1))
 

@@ -10,6 +10,7 @@ from ravabet.core.models.notifications import (
     OutboxStatus,
 )
 from ravabet.core.models.organisations import Organisation, OrganisationKind
+from ravabet.core.models.search import SearchBacklogEntry
 from ravabet.core.models.security import SecurityEvent, SecurityEventKind, UserSession
 from ravabet.core.models.users import Role, User
 
@@ -25,6 +26,7 @@ __all__ = [
     "OutboxStatus",
     "Role",
     "Schedule",
+    "SearchBacklogEntry",
     "SecurityEvent",
     "SecurityEventKind",
     "User",

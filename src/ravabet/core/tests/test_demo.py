@@ -9,9 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from ravabet.core import demo
-from ravabet.core.models import Organisation, OrganisationKind, User
+from ravabet.core.models import Organisation, OrganisationKind, SearchBacklogEntry, User
 from ravabet.core.search.backends.tantivy_index import release_index
-from ravabet.core.search.indexing import check_drift, update_search_index
+from ravabet.core.search.indexing import check_drift, flush_search_backlog, update_search_index
 from ravabet.core.search.registry import sources
 
 
@@ -46,6 +46,9 @@ def test_preparing_the_demo_indexes_everything_once_without_a_job_per_row(
     try:
         call_command("demo", "--no-serve", stdout=io.StringIO())
         assert all(check_drift(label).is_clean for label in sources())
-        assert not DBTaskResult.objects.filter(task_path=update_search_index.module_path).exists()
+        assert not DBTaskResult.objects.filter(
+            task_path__in=[update_search_index.module_path, flush_search_backlog.module_path]
+        ).exists()
+        assert not SearchBacklogEntry.objects.exists()
     finally:
         release_index()

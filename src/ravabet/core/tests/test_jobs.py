@@ -254,10 +254,12 @@ def test_disabled_schedule_is_not_enqueued() -> None:
     assert not own_jobs().exists()
 
 
-def test_kernel_schedules_prune_daily_and_dispatch_the_outbox_every_minute() -> None:
+def test_kernel_schedules_prune_daily_and_dispatch_the_outbox_and_the_backlog_every_minute() -> (
+    None
+):
     register_kernel_schedules()
     register_kernel_schedules()
-    assert Schedule.objects.count() == 2
+    assert Schedule.objects.count() == 3
     prune = Schedule.objects.get(name="prune-finished-jobs")
     assert prune.task_path == "ravabet.core.jobs.prune_finished_jobs"
     assert prune.daily_at == time(3, 30)
@@ -265,6 +267,9 @@ def test_kernel_schedules_prune_daily_and_dispatch_the_outbox_every_minute() -> 
     outbox = Schedule.objects.get(name="dispatch-outbox")
     assert outbox.task_path == "ravabet.core.notify.tasks.dispatch_due_outbox"
     assert outbox.interval_seconds == 60
+    backlog = Schedule.objects.get(name="flush-search-backlog")
+    assert backlog.task_path == "ravabet.core.search.indexing.flush_search_backlog"
+    assert backlog.interval_seconds == 60
 
 
 # --- Recovery and pruning ---------------------------------------------------------------------

@@ -14,18 +14,23 @@ from typing import Any
 import jdatetime
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ravabet.core.management.commands.worker import JobWorker
-from ravabet.core.models import AuditEntry, Organisation, User
+from ravabet.core.models import AuditEntry, Organisation, SearchBacklogEntry, User
+from ravabet.core.scheduler import register_kernel_schedules, run_due_schedules
 from ravabet.core.search.backends import reference
 from ravabet.core.search.backends.tantivy_index import get_index, release_index
 from ravabet.core.search.documents import build_document, document_key, documents_of
 from ravabet.core.search.highlight import highlight
 from ravabet.core.search.indexing import (
     check_drift,
+    flush_backlog,
+    index_later_many,
     index_rows,
+    live_updates_paused,
     rebuild,
 )
 from ravabet.core.search.query import Term, parse_query
@@ -342,9 +347,9 @@ def test_an_empty_query_lists_everything_visible_newest_first(author: User) -> N
 # --- Updates, rebuilds and drift ----------------------------------------------------------------
 
 
-def run_index_jobs() -> int:
+def run_index_jobs(task: str = INDEX_TASK) -> int:
     worker = JobWorker(queue_names=["default"], interval=0, worker_id="test-worker", once=True)
-    rows = list(DBTaskResult.objects.filter(task_path=INDEX_TASK, status="READY"))
+    rows = list(DBTaskResult.objects.filter(task_path=task, status="READY"))
     for row in rows:
         row.claim(worker.worker_id)
         worker.run_task(row)
@@ -375,6 +380,92 @@ def test_a_saved_row_is_indexed_by_a_job_after_the_commit(
         search("مدیریت", user=director, filters=SearchFilters(modules=("organisations",))).total
         == 0
     )
+
+
+FLUSH_TASK = "ravabet.core.search.indexing.flush_search_backlog"
+
+
+def backlog() -> list[tuple[str, str]]:
+    return list(SearchBacklogEntry.objects.values_list("label", "object_id"))
+
+
+@pytest.mark.usefixtures("search_index")
+def test_bulk_writes_join_the_backlog_with_their_transaction(director: User) -> None:
+    with live_updates_paused():
+        kept = OrganisationFactory.create(name_fa="ستاد خبری", code="kept")
+        lost = OrganisationFactory.create(name_fa="ستاد رفته", code="lost")
+
+    def failing_writer() -> None:
+        with transaction.atomic():
+            index_later_many("organisations", [lost.pk])
+            raise RuntimeError  # the writer's transaction fails: nothing joins the backlog
+
+    with pytest.raises(RuntimeError):
+        failing_writer()
+    assert not DBTaskResult.objects.filter(task_path=FLUSH_TASK).exists()
+    with transaction.atomic():
+        index_later_many("organisations", [kept.pk])
+    assert backlog() == [("organisations", str(kept.pk))]
+    # The flush job commits with the backlog it is for.
+    assert DBTaskResult.objects.filter(task_path=FLUSH_TASK).count() == 1
+    assert search("خبری", user=director).total == 0
+    assert flush_backlog() == 1
+    assert backlog() == []
+    assert {h.key for h in search("خبری", user=director).hits} == {
+        document_key("organisations", kept.pk)
+    }
+
+
+@pytest.mark.usefixtures("search_index")
+def test_one_flush_indexes_many_writers_rows_and_forgets_the_deleted(director: User) -> None:
+    with live_updates_paused():
+        rows = [OrganisationFactory.create(name_fa=f"پایگاه {n}", code=f"p{n}") for n in range(5)]
+    for row in rows:
+        index_later_many("organisations", [row.pk])
+    index_later_many("organisations", [rows[0].pk])  # changed twice: indexed once
+    assert flush_backlog() == 5
+    assert search("پایگاه", user=director).total == 5
+    gone = rows[1].pk
+    with live_updates_paused():
+        rows[1].delete()
+    index_later_many("organisations", [gone])
+    index_later_many("retired-module", ["7"])  # a module no app declares any more
+    assert flush_backlog() == 0
+    assert backlog() == []
+    assert document_key("organisations", gone) not in get_index().keys("organisations")
+    assert search("پایگاه", user=director).total == 4
+
+
+@pytest.mark.usefixtures("search_index")
+def test_a_flush_takes_the_backlog_a_batch_at_a_time_and_leaves_the_rest(db: None) -> None:
+    with live_updates_paused():
+        rows = [OrganisationFactory.create(name_fa=f"دفتر {n}", code=f"d{n}") for n in range(5)]
+    index_later_many("organisations", [row.pk for row in rows])
+    assert flush_backlog(batch=2, batches=2) == 4
+    assert backlog() == [("organisations", str(rows[4].pk))]
+    assert flush_backlog(batch=2) == 1
+    assert get_index().keys("organisations") >= {
+        document_key("organisations", row.pk) for row in rows
+    }
+
+
+def test_bulk_loads_leave_no_backlog(db: None) -> None:
+    with live_updates_paused():
+        index_later_many("organisations", ["1", "2"])
+    assert backlog() == []
+
+
+@pytest.mark.usefixtures("search_index")
+def test_a_schedule_flushes_what_a_lost_flush_job_left(db: None) -> None:
+    with live_updates_paused():
+        row = OrganisationFactory.create(name_fa="ستاد فرماندهی", code="hq")
+    # Its writer committed, and the flush job it enqueued was lost with its worker.
+    SearchBacklogEntry.objects.create(label="organisations", object_id=str(row.pk))
+    register_kernel_schedules()
+    assert "flush-search-backlog" in run_due_schedules()
+    assert run_index_jobs(FLUSH_TASK) == 1
+    assert backlog() == []
+    assert document_key("organisations", row.pk) in get_index().keys("organisations")
 
 
 @pytest.mark.usefixtures("search_index")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
@@ -35,6 +36,13 @@ def canonical_url(href: str, base_url: str | None = None) -> str | None:
     """``href`` made absolute against ``base_url`` and canonicalised, or None when it is not
     an http(s) URL: lower-case scheme and host, no default port, no userinfo, no fragment, no
     ``utm_*``/``fbclid`` parameters (the others kept in order), non-ASCII characters escaped."""
+    # An item's address is canonicalised as its feed is parsed, as it is stored and as its
+    # images are resolved against it: the answers are remembered.
+    return _canonical(href or "", base_url)
+
+
+@functools.lru_cache(maxsize=8192)
+def _canonical(href: str, base_url: str | None) -> str | None:
     href = _INVISIBLE.sub("", (href or "").strip())
     if not href:
         return None

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from ravabet.core.search.indexing import index_later_many
@@ -288,6 +289,19 @@ def _insert_bands(items: Iterable[tuple[int, datetime, list[int]]]) -> None:
         cursor.executemany(sql, params)
 
 
+def _update_each(model: type[Model], name: str, values: list[tuple[int, int | None]]) -> None:
+    """Set the foreign key ``name`` of each (pk, value) with one prepared statement: Django's
+    ``bulk_update`` writes a CASE branch per row, which cost more than the rest of the write."""
+    if not values:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    column = quote(str(meta.get_field(name).column))  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(meta.db_table)} SET {column} = %s WHERE {quote(str(meta.pk.column))} = %s"  # noqa: S608 (names from the model)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(value, pk) for pk, value in values])
+
+
 class _Batch:
     """The new items of one ingest call, placed in stories in memory, then written."""
 
@@ -406,8 +420,9 @@ class _Batch:
                 assert new.exact_of.row is not None
                 new.row.exact_copy_of = new.exact_of.row
                 copies_in_batch.append(new.row)
-        if copies_in_batch:
-            MonitoredItem.objects.bulk_update(copies_in_batch, ["exact_copy_of"])
+        _update_each(
+            MonitoredItem, "exact_copy_of", [(r.pk, r.exact_copy_of_id) for r in copies_in_batch]
+        )
         self._write_stories()
         _insert_bands(
             (new.row.pk, new.ready.at, new.ready.bands)
@@ -452,7 +467,9 @@ class _Batch:
         for state in self.new_stories:
             assert state.first is not None
             state.story.first_item = state.first.row
-        Story.objects.bulk_update([s.story for s in self.new_stories], ["first_item"])
+        _update_each(
+            Story, "first_item", [(s.story.pk, s.story.first_item_id) for s in self.new_stories]
+        )
         joined = [s for s in self.stories.values() if s.changed]
         if not joined:
             return

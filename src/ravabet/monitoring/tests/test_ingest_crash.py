@@ -27,10 +27,9 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from ravabet.core.jobs import recover_stale_jobs
-from ravabet.core.models import Schedule
+from ravabet.core.models import Schedule, SearchBacklogEntry
 from ravabet.core.search.backends.tantivy_index import SCHEMA_VERSION, SearchIndex
 from ravabet.core.search.documents import document_key
-from ravabet.core.search.indexing import update_search_index
 from ravabet.lib.tests.feed_samples import SampleItem, expected_url, rss_feed, sample_items
 from ravabet.monitoring import tasks
 from ravabet.monitoring.models import MonitoredItem, Poll, PollOutcome, Source, SourceState, Story
@@ -188,18 +187,13 @@ def urls(items: list[SampleItem], feeds: FeedServer) -> set[str]:
 
 
 def indexed_once(env: dict[str, str]) -> bool:
-    """Whether the worker's search index holds each stored item exactly once, written by index
-    jobs that each named an item once."""
-    ids: list[str] = []
-    for row in DBTaskResult.objects.filter(task_path=update_search_index.module_path):
-        label, wanted = row.args_kwargs["args"]
-        if label == "monitoring" and row.status == TaskResultStatus.SUCCESSFUL:
-            ids += wanted
+    """Whether the worker's search index holds each stored item exactly once, and the backlog
+    of rows to index is empty."""
     stored = {str(pk) for pk in MonitoredItem.objects.values_list("pk", flat=True)}
     index = SearchIndex(Path(env["RAVABET_DATA_DIR"]) / "search" / f"v{SCHEMA_VERSION}")
     keys = index.keys("monitoring")
     return (
-        sorted(ids) == sorted(stored)
+        not SearchBacklogEntry.objects.exists()
         and keys == {document_key("monitoring", pk) for pk in stored}
         and index.labels().get("monitoring") == len(stored)
     )
