@@ -14,7 +14,7 @@ import math
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,11 +93,24 @@ class IndexHit:
     timestamp: int
 
 
+Counts = tuple[int, dict[str, dict[str, int]]]
+
+
 @dataclass(frozen=True)
 class IndexPage:
+    """One page of hits; the total and the facets are still being counted beside whoever
+    reads the page's rows, and are waited for only when asked."""
+
     hits: list[IndexHit]
-    total: int
-    facets: dict[str, dict[str, int]]
+    counting: Future[Counts] | None = None
+
+    @property
+    def total(self) -> int:
+        return self.counting.result()[0] if self.counting is not None else 0
+
+    @property
+    def facets(self) -> dict[str, dict[str, int]]:
+        return self.counting.result()[1] if self.counting is not None else {}
 
 
 def _regex_literal(text: str) -> str:
@@ -316,10 +329,11 @@ class SearchIndex:
         source over every match.
 
         The page is collected without counting, so tantivy may skip blocks that cannot reach
-        the top; the total and the facets come from one aggregation pass over the matches.
+        the top; the total and the facets come from one aggregation pass over the matches,
+        run in another thread while the caller reads the page's rows.
         """
         if restriction.is_empty:
-            return IndexPage(hits=[], total=0, facets={})
+            return IndexPage(hits=[])
         searcher = self.searcher()
         compiled = self.compile(query, restriction)
         # tantivy releases the GIL: the counting pass runs beside the ranking pass.
@@ -350,12 +364,11 @@ class SearchIndex:
             IndexHit(key=str(searcher.doc(address)["key"][0]), score=score, timestamp=ts)
             for score, address, ts in ranked
         ]
-        total, counts = counting.result()
-        return IndexPage(hits=hits, total=total, facets=counts)
+        return IndexPage(hits=hits, counting=counting)
 
     def _counts(
         self, searcher: tantivy.Searcher, compiled: tantivy.Query, *, facets: bool
-    ) -> tuple[int, dict[str, dict[str, int]]]:
+    ) -> Counts:
         """The number of matches (every document has a module, so the module buckets add up to
         it) and, if asked, the facet counts."""
         names = ("module", "month", "source") if facets else ("module",)
