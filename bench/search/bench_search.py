@@ -223,6 +223,8 @@ def run_queries(args: argparse.Namespace) -> dict[str, Any]:
     queries: dict[str, list[str]] = json.loads((work / "queries.json").read_text("utf-8"))
     engine = "postgresql" if args.database.startswith("postgres") else "sqlite"
     setup_django(work / f"data-{engine}", args.database)
+    import ravabet.wsgi  # noqa: F401 (the process starts as the site's WSGI application does)
+
     return {"queries": measure_search(queries, args.warmup)}
 
 
