@@ -5,6 +5,7 @@ send buttons."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,6 +46,16 @@ def _edition(user: User, day: dt.date) -> DigestEdition:
     if edition is None:
         raise Http404
     return edition
+
+
+def _attempt(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """Carry out a digest action; its refusal, or ``done``, becomes the page's message."""
+    try:
+        action()
+    except digest_service.DigestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
 
 
 def _month(text: str) -> jalali.Period:
@@ -180,12 +191,11 @@ def digest_edit(request: HttpRequest, day: dt.date) -> HttpResponse:
 def digest_compile(request: HttpRequest, day: dt.date) -> HttpResponse:
     user = _desk(request)
     edition = _edition(user, day)
-    try:
-        digest_service.compile_edition(edition.day, by=user)
-    except digest_service.DigestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The selected stories were gathered into the digest."))
+    _attempt(
+        request,
+        lambda: digest_service.compile_edition(edition.day, by=user),
+        _("The selected stories were gathered into the digest."),
+    )
     return redirect("monitoring:digest_edit", day=edition.day)
 
 
@@ -200,12 +210,13 @@ def digest_introduction(request: HttpRequest, day: dt.date) -> HttpResponse:
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, " ".join(errors))
         return redirect("monitoring:digest_edit", day=edition.day)
-    try:
-        digest_service.edit_introduction(edition, by=user, text=form.cleaned_data["introduction"])
-    except digest_service.DigestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The introduction was saved."))
+    _attempt(
+        request,
+        lambda: digest_service.edit_introduction(
+            edition, by=user, text=form.cleaned_data["introduction"]
+        ),
+        _("The introduction was saved."),
+    )
     return redirect("monitoring:digest_edit", day=edition.day)
 
 
@@ -215,15 +226,11 @@ def digest_introduction(request: HttpRequest, day: dt.date) -> HttpResponse:
 def digest_approve(request: HttpRequest, day: dt.date) -> HttpResponse:
     user = _director(request)
     edition = _edition(user, day)
-    try:
-        digest_service.approve_edition(edition, by=user)
-    except digest_service.DigestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The digest is approved. It will be sent at the delivery time, or send it now."),
-        )
+    _attempt(
+        request,
+        lambda: digest_service.approve_edition(edition, by=user),
+        _("The digest is approved. It will be sent at the delivery time, or send it now."),
+    )
     return redirect("monitoring:digest_detail", day=edition.day)
 
 
@@ -233,12 +240,11 @@ def digest_approve(request: HttpRequest, day: dt.date) -> HttpResponse:
 def digest_reopen(request: HttpRequest, day: dt.date) -> HttpResponse:
     user = _director(request)
     edition = _edition(user, day)
-    try:
-        digest_service.reopen_edition(edition, by=user)
-    except digest_service.DigestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The digest is a draft again and can be edited."))
+    _attempt(
+        request,
+        lambda: digest_service.reopen_edition(edition, by=user),
+        _("The digest is a draft again and can be edited."),
+    )
     return redirect("monitoring:digest_detail", day=edition.day)
 
 
