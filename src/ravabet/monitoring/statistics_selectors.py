@@ -6,9 +6,10 @@ from __future__ import annotations
 from calendar import SATURDAY
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -117,13 +118,8 @@ def items_per_source(
 ) -> list[SourceCount]:
     """The sources that brought the most items in the last ``days`` days."""
     start, end = day_bounds_utc(*last_days(days, now=now))
-    rows = (
-        scope(MonitoredItem.objects.filter(at__gte=start, at__lt=end), for_user)
-        .values("source", "source__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "source__name")[:limit]
-    )
-    return [SourceCount(row["source"], row["source__name"], row["n"]) for row in rows]
+    items = scope(MonitoredItem.objects.filter(at__gte=start, at__lt=end), for_user)
+    return _top_sources(items, "source", limit)
 
 
 def first_publishers(
@@ -135,21 +131,20 @@ def first_publishers(
 ) -> list[SourceCount]:
     """The sources credited with publishing first the most stories of the last ``days``."""
     start, end = day_bounds_utc(*last_days(days, now=now))
-    rows = (
-        scope(
-            Story.objects.filter(
-                first_published_at__gte=start, first_published_at__lt=end, first_item__isnull=False
-            ),
-            for_user,
-        )
-        .values("first_item__source", "first_item__source__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "first_item__source__name")[:limit]
+    stories = scope(
+        Story.objects.filter(
+            first_published_at__gte=start, first_published_at__lt=end, first_item__isnull=False
+        ),
+        for_user,
     )
-    return [
-        SourceCount(row["first_item__source"], row["first_item__source__name"], row["n"])
-        for row in rows
-    ]
+    return _top_sources(stories, "first_item__source", limit)
+
+
+def _top_sources(rows: QuerySet[Any], source: str, limit: int) -> list[SourceCount]:
+    """How many of ``rows`` each source (reached by the path ``source``) has, most first."""
+    name = f"{source}__name"
+    counted = rows.values(source, name).annotate(n=Count("pk")).order_by("-n", name)[:limit]
+    return [SourceCount(row[source], row[name], row["n"]) for row in counted]
 
 
 def week_start(day: date) -> date:
