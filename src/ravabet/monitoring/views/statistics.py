@@ -56,6 +56,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
     rtl = get_language_bidi()
     span = _window(request)
     window = format_number(span, persian=persian)
+
+    def bars(rows: list[tuple[str, int]], text: ChartText, colour: str) -> SafeString:
+        return _svg(bar_chart(rows, text=text, colour=colour, rtl=rtl, persian=persian))
+
     days = figures.daily_counts(for_user=user, days=span)
     day_labels = [_day_label(d.day, persian) for d in days]
     daily = _svg(
@@ -80,19 +84,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
         )
     )
     sources = figures.items_per_source(for_user=user, days=span)
-    per_source = _svg(
-        bar_chart(
-            [(s.name, s.count) for s in sources],
-            text=ChartText(
-                "chart-sources",
-                _("Items per source"),
-                _("The sources that brought the most items in the last %(days)s days.")
-                % {"days": window},
-            ),
-            colour=ITEMS_COLOUR,
-            rtl=rtl,
-            persian=persian,
-        )
+    per_source = bars(
+        [(s.name, s.count) for s in sources],
+        ChartText(
+            "chart-sources",
+            _("Items per source"),
+            _("The sources that brought the most items in the last %(days)s days.")
+            % {"days": window},
+        ),
+        ITEMS_COLOUR,
     )
     weeks = figures.tone_by_week(for_user=user, weeks=max(figures.TONE_WEEKS, -(-span // 7)))
     tone = _svg(
@@ -118,37 +118,29 @@ def statistics(request: HttpRequest) -> HttpResponse:
         )
     )
     pickup = figures.release_pickup(for_user=user, days=span)
-    releases = _svg(
-        bar_chart(
-            [(r.title, r.outlets) for r in pickup.top],
-            text=ChartText(
-                "chart-pickup",
-                _("Pickup of the governorate's releases"),
-                _(
-                    "How many other outlets carried each of the governorate's most picked-up "
-                    "releases of the last %(days)s days."
-                )
-                % {"days": window},
-            ),
-            colour=PICKUP_COLOUR,
-            rtl=rtl,
-            persian=persian,
-        )
+    releases = bars(
+        [(r.title, r.outlets) for r in pickup.top],
+        ChartText(
+            "chart-pickup",
+            _("Pickup of the governorate's releases"),
+            _(
+                "How many other outlets carried each of the governorate's most picked-up "
+                "releases of the last %(days)s days."
+            )
+            % {"days": window},
+        ),
+        PICKUP_COLOUR,
     )
     first = figures.first_publishers(for_user=user, days=span)
-    firsts = _svg(
-        bar_chart(
-            [(s.name, s.count) for s in first],
-            text=ChartText(
-                "chart-first",
-                _("First to publish"),
-                _("The sources that published the most stories first in the last %(days)s days.")
-                % {"days": window},
-            ),
-            colour=FIRST_COLOUR,
-            rtl=rtl,
-            persian=persian,
-        )
+    firsts = bars(
+        [(s.name, s.count) for s in first],
+        ChartText(
+            "chart-first",
+            _("First to publish"),
+            _("The sources that published the most stories first in the last %(days)s days.")
+            % {"days": window},
+        ),
+        FIRST_COLOUR,
     )
     return render(
         request,
