@@ -300,6 +300,7 @@ def measure_breakdown(articles: int) -> dict[str, Any]:
 def measure_search(queries: dict[str, list[str]], warmup: int) -> list[dict[str, Any]]:
     """``service.search`` end to end (top 10, snippets, facets, rows read back), then the
     index alone, per query class, for a province-wide user and an agency officer."""
+    from ravabet.core.accounts import AccountBackend
     from ravabet.core.models import User
     from ravabet.core.scoping import visible_organisation_ids
     from ravabet.core.search.backends.tantivy_index import get_index
@@ -313,8 +314,11 @@ def measure_search(queries: dict[str, list[str]], warmup: int) -> list[dict[str,
     users: dict[str, User] = {}
 
     def fetch_user(who: str) -> None:
-        # Each query gets the user object a request would: read afresh, nothing cached on it.
-        users[who] = User.objects.get(pk=pks[who])
+        # Each query gets the user object a request would: read afresh by the site's sign-in
+        # backend (with the roles and organisations it loads for every page), nothing cached.
+        user = AccountBackend().get_user(pks[who])
+        assert user is not None
+        users[who] = user
 
     def end_to_end(text: str, who: str) -> dict[str, Any]:
         results = search(text, user=users[who], per_page=10)

@@ -230,7 +230,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "ravabet.core.accounts.AccountBackend",
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("RAVABET_SESSION_ABSOLUTE_HOURS", 12, minimum=1))

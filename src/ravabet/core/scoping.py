@@ -53,9 +53,14 @@ def visible_organisation_ids(user: User | AnonymousUser) -> set[int] | None:
             continue
         visible.add(current)
         stack.extend(children.get(current, []))
-    # Cached on the user object for the rest of the request.
-    setattr(user, "_visible_organisation_ids", visible)  # noqa: B010
+    remember_visible_organisations(user, visible)
     return visible
+
+
+def remember_visible_organisations(user: User, ids: set[int]) -> None:
+    """Keep ``ids`` on the user object as what it may see, for the rest of the request (the
+    loader of the signed-in user works them out with the user itself)."""
+    setattr(user, "_visible_organisation_ids", ids)  # noqa: B010
 
 
 def scope(queryset: models.QuerySet[M], user: User | AnonymousUser) -> models.QuerySet[M]:

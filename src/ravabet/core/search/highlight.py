@@ -13,14 +13,27 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ravabet.core.search.query import Term
-from ravabet.core.search.text import search_tokens
+from ravabet.core.search.text import word_tokens
 
 SNIPPET_CHARS = 200
 # Context kept before the first highlighted word.
 LEAD_CHARS = 60
-# A snippet's first match is looked for this many characters at a time.
+# A snippet's first match is looked for in pieces of text growing from FIRST_SCAN_CHARS to at
+# most SCAN_CHARS: the first match is most often in the opening lines.
+FIRST_SCAN_CHARS = 300
 SCAN_CHARS = 1500
-_WORD = re.compile(r"[^\s\"'«»“”()\[\]{}<>،؛؟!?,;:]+")
+_PUNCTUATION = "\"'«»“”()[]{}<>،؛؟!?,;:"
+_WORD = re.compile(rf"[^\s{re.escape(_PUNCTUATION)}]+")
+
+
+def _words(text: str) -> set[str]:
+    """The distinct words of ``text``, as _WORD would find them, split at C speed: each
+    punctuation mark present becomes a space (str.translate walks non-ASCII text a character at
+    a time; str.replace does not), then str.split, whose whitespace is the pattern's too."""
+    for mark in _PUNCTUATION:
+        if mark in text:
+            text = text.replace(mark, " ")
+    return set(text.split())
 
 
 # The terms of each word seen in snippets, process-wide: results show the same words again and
@@ -30,16 +43,23 @@ WORD_CACHE_SIZE = 50_000
 _CACHED_WORD_LENGTH = 40
 
 
-def _word_terms(word: str) -> tuple[str, ...]:
-    """The index terms of one word of a text (remembered: shown texts repeat their words)."""
-    terms = _WORD_TERMS.get(word)
-    if terms is None:
-        terms = tuple(search_tokens(word))
-        if len(word) <= _CACHED_WORD_LENGTH:
-            if len(_WORD_TERMS) >= WORD_CACHE_SIZE:
-                _WORD_TERMS.clear()
-            _WORD_TERMS[word] = terms
-    return terms
+def _word_terms(words: list[str]) -> list[tuple[str, ...]]:
+    """The index terms of each word of a text (remembered: shown texts repeat their words);
+    the words not seen before are folded together."""
+    found = list(map(_WORD_TERMS.get, words))
+    if None not in found:
+        return cast("list[tuple[str, ...]]", found)
+    unseen = [word for word, terms in zip(words, found, strict=True) if terms is None]
+    if len(_WORD_TERMS) + len(unseen) > WORD_CACHE_SIZE:
+        _WORD_TERMS.clear()
+    folded = iter(word_tokens(unseen))
+    for index, cached in enumerate(found):
+        if cached is None:
+            word = words[index]
+            terms = found[index] = tuple(next(folded))
+            if len(word) <= _CACHED_WORD_LENGTH:
+                _WORD_TERMS[word] = terms
+    return cast("list[tuple[str, ...]]", found)
 
 
 def _matching_words(text: str, terms: Sequence[Term]) -> frozenset[str]:
@@ -48,14 +68,9 @@ def _matching_words(text: str, terms: Sequence[Term]) -> frozenset[str]:
         return frozenset()
     exact = frozenset(term.text for term in terms)
     prefixes = tuple(term.text for term in terms if term.prefix)
-    words = list(set(_WORD.findall(text)))
+    words = list(_words(text))
     # Looked up and compared at C speed; only words never seen before are folded.
-    cached = list(map(_WORD_TERMS.get, words))
-    found = (
-        [_word_terms(w) if t is None else t for w, t in zip(words, cached, strict=True)]
-        if None in cached
-        else cast("list[tuple[str, ...]]", cached)
-    )
+    found = _word_terms(words)
     if prefixes:
         hits = [any(t in exact or t.startswith(prefixes) for t in tokens) for tokens in found]
         return frozenset(itertools.compress(words, hits))
@@ -101,18 +116,35 @@ def _word_end(text: str, position: int) -> int:
 
 
 def _first_match(text: str, terms: Sequence[Term]) -> re.Match[str] | None:
-    """The first matching word of ``text``, found a piece of about SCAN_CHARS at a time: a
-    long article whose first match is near its top is not folded to its end."""
+    """The first matching word of ``text``, found a piece at a time (FIRST_SCAN_CHARS, twice
+    that, … up to SCAN_CHARS): a long article whose first match is near its top is not folded
+    to its end."""
     piece_start = 0
+    piece = min(FIRST_SCAN_CHARS, SCAN_CHARS)
     while piece_start < len(text):
-        piece_end = _word_end(text, piece_start + SCAN_CHARS)
+        piece_end = _word_end(text, piece_start + piece)
+        piece = min(piece * 2, SCAN_CHARS)
         matching = _matching_words(text[piece_start:piece_end], terms)
         if matching:
-            for m in _WORD.finditer(text, piece_start):
-                if m.group() in matching:
-                    return m
+            return min(
+                (m for word in matching if (m := _whole_word(text, word, piece_start))),
+                key=lambda m: m.start(),
+            )
         piece_end += 1
         piece_start = piece_end
+    return None
+
+
+def _whole_word(text: str, word: str, start: int) -> re.Match[str] | None:
+    """The first occurrence of ``word`` from ``start`` on that is a whole word of ``text``
+    (found with str.find, not by walking every word before it)."""
+    position = text.find(word, start)
+    while position >= 0:
+        if position == start or not _WORD.match(text, position - 1):
+            found = _WORD.match(text, position)
+            if found is not None and found.group() == word:
+                return found
+        position = text.find(word, position + 1)
     return None
 
 

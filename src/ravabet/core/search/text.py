@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 
 from ravabet.lib.text import search_key as _search_key
+from ravabet.lib.text import word_keys
 
 # Joins the texts of several fields in one index field, so no phrase runs across two fields; no
 # term can equal it.
@@ -23,7 +24,15 @@ def search_key(text: str) -> str:
 def search_tokens(text: str) -> list[str]:
     """The index terms of ``text``: normalised words, none containing a space or the field
     separator. Stopwords are kept, so phrases match exactly."""
-    key = _search_key(text)
+    return _terms(_search_key(text))
+
+
+def word_tokens(words: list[str]) -> list[list[str]]:
+    """``search_tokens`` of each of ``words`` (each without whitespace), folded together."""
+    return [_terms(key) for key in word_keys(words)]
+
+
+def _terms(key: str) -> list[str]:
     found = key.split(" ") if key else []  # what lib.text.tokens(text) returns
     # Checked on the whole key at C speed instead of token by token: a printable key has no
     # whitespace but the single spaces between its words.

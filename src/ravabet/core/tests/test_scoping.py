@@ -72,3 +72,28 @@ def test_agency_officer_sees_own_unit_as_the_root_of_the_tree(
     branch = OrganisationFactory.create(parent=org_a, name_fa="اداره آموزش و پرورش ناحیه ۱")
     rows = author_client.get(reverse("core:organisation_list")).context["organisations"]
     assert [(org.pk, org.depth) for org in rows] == [(org_a.pk, 0), (branch.pk, 1)]
+
+
+def test_signed_in_user_is_loaded_with_roles_and_visible_organisations_in_one_query(
+    author: User, director: User, org_a: Organisation, org_b: Organisation
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ravabet.core.accounts import AccountBackend
+
+    branch = OrganisationFactory.create(parent=org_a)
+    OrganisationFactory.create(parent=branch)  # two levels down
+    for person in (author, director):
+        fresh = User.objects.get(pk=person.pk)
+        with CaptureQueriesContext(connection) as queries:
+            loaded = AccountBackend().get_user(person.pk)
+            assert loaded is not None
+            roles, visible = loaded.roles, visible_organisation_ids(loaded)
+        assert len(queries) == 1
+        assert roles == fresh.roles
+        assert visible == visible_organisation_ids(fresh)
+    author.is_active = False
+    author.save()
+    assert AccountBackend().get_user(author.pk) is None
+    assert AccountBackend().get_user(10**9) is None

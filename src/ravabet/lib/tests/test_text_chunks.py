@@ -123,3 +123,15 @@ def test_a_long_chunk_is_folded_but_not_kept(small_cache: dict[str, tuple[str, .
     pasted = "ي" * 500
     assert search_key(pasted) == "ی" * 500
     assert pasted not in small_cache
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=12))
+def test_words_folded_together_get_the_keys_they_get_one_at_a_time(pieces: list[str]) -> None:
+    words = [word for piece in pieces for word in piece.split()]
+    normalise._CHUNK_WORDS.clear()  # the batch folds every word itself
+    together = normalise.word_keys(words)
+    normalise._CHUNK_WORDS.clear()
+    assert together == [whole_text_key(word) for word in words]
+    # Words holding whitespace (or none at all) are folded one by one, with the same keys.
+    assert normalise.word_keys([*pieces, ""]) == [search_key(p) for p in [*pieces, ""]]

@@ -7,7 +7,7 @@ query time. See ``normalise.py`` for the decisions.
 
 from __future__ import annotations
 
-from ravabet.lib.text.normalise import display_text, search_key
+from ravabet.lib.text.normalise import display_text, search_key, word_keys
 from ravabet.lib.text.slug import persian_slug
 from ravabet.lib.text.stopwords import STOPWORDS, is_stopword
 from ravabet.lib.text.tokenise import fused_pairs, tokens
@@ -20,4 +20,5 @@ __all__ = [
     "persian_slug",
     "search_key",
     "tokens",
+    "word_keys",
 ]

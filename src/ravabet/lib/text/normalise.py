@@ -261,22 +261,30 @@ def _glue_affixes(words: list[str]) -> list[str]:
     return out
 
 
-def _unglued_words(text: str) -> list[str]:
-    """The words of ``text`` folded for matching, before the affixes are glued and before NFC."""
+def _folded(text: str) -> str:
+    """``text`` with every character folded for matching; whitespace stays whitespace."""
     # Presentation forms first, as display_text folds them (no space before isolated harakat).
     text = unicodedata.normalize("NFKD", text.translate(_DISPLAY_FOLD))
     text = unicodedata.normalize("NFKD", text.casefold())
     text = text.translate(_KEY_TABLE)
     text = _OTHER_DIGIT.sub(_ascii_digits, text) if not text.isascii() else text
     text = _KEY_GROUPED.sub("", text)
-    text = _KEY_DECIMAL.sub(".", text)
+    return _KEY_DECIMAL.sub(".", text)
+
+
+def _split_words(folded: str) -> list[str]:
     words: list[str] = []
-    for word in _WORD.findall(text):
+    for word in _WORD.findall(folded):
         if "." in word:
             words.extend(w for w in _LOOSE_DOT.split(word) if w)
         else:
             words.append(word)
     return words
+
+
+def _unglued_words(text: str) -> list[str]:
+    """The words of ``text`` folded for matching, before the affixes are glued and before NFC."""
+    return _split_words(_folded(text))
 
 
 # Folded words per whitespace-separated chunk of text. Every step of _unglued_words keeps
@@ -307,6 +315,48 @@ def _words(text: str) -> list[str]:
 _RECENT_KEYS: dict[str, str] = {}
 RECENT_KEYS_SIZE = 1024
 _RECENT_MIN_LENGTH = 64  # shorter texts are cheap, and their chunks are cached anyway
+
+
+def _chunk_words_many(chunks: list[str]) -> list[tuple[str, ...]]:
+    """``_words`` of each chunk (no whitespace in any), the uncached ones folded together."""
+    cache = _CHUNK_WORDS
+    found: list[tuple[str, ...] | None] = [cache.get(chunk) for chunk in chunks]
+    missing = [chunk for chunk, words in zip(chunks, found, strict=True) if words is None]
+    if not missing:
+        return found  # type: ignore[return-value]
+    # One pass of each folding step over all of them: whitespace stays whitespace and no step
+    # matches across it, so the folded text splits back at the newlines.
+    pieces = _folded("\n".join(missing)).split("\n")
+    if len(pieces) != len(missing):  # not expected; stay correct whatever the input
+        pieces = [_folded(chunk) for chunk in missing]
+    folded = iter(pieces)
+    result: list[tuple[str, ...]] = []
+    for chunk, cached in zip(chunks, found, strict=True):
+        words = cached
+        if words is None:
+            words = tuple(_split_words(next(folded)))
+            if len(chunk) <= _CACHED_CHUNK_LENGTH:
+                if len(cache) >= CHUNK_CACHE_SIZE:
+                    cache.clear()
+                cache[chunk] = words
+        result.append(words)
+    return result
+
+
+def word_keys(words: list[str]) -> list[str]:
+    """``search_key`` of each of ``words`` (each without whitespace), folded together: the
+    highlighter folds the hundreds of words it has not seen before in one go."""
+    if len(" ".join(words).split()) != len(words):  # some word empty or holding whitespace
+        return [search_key(word) for word in words]
+    keys: list[str] = []
+    for parts in _chunk_words_many(words):
+        glued = _glue_affixes(list(parts)) if not _AFFIXES.isdisjoint(parts) else parts
+        keys.append(" ".join(glued))
+    joined = "\n".join(keys)
+    if joined.isascii():
+        return keys
+    normal = unicodedata.normalize("NFC", joined).split("\n")
+    return normal if len(normal) == len(keys) else [search_key(word) for word in words]
 
 
 def search_key(text: str) -> str:
