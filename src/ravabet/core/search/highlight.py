@@ -50,16 +50,11 @@ def _word_terms(words: list[str]) -> list[tuple[str, ...]]:
     if None not in found:
         return cast("list[tuple[str, ...]]", found)
     unseen = [word for word, terms in zip(words, found, strict=True) if terms is None]
-    if len(_WORD_TERMS) + len(unseen) > WORD_CACHE_SIZE:
+    folded = dict(zip(unseen, map(tuple, word_tokens(unseen)), strict=True))
+    if len(_WORD_TERMS) + len(folded) > WORD_CACHE_SIZE:
         _WORD_TERMS.clear()
-    folded = iter(word_tokens(unseen))
-    for index, cached in enumerate(found):
-        if cached is None:
-            word = words[index]
-            terms = found[index] = tuple(next(folded))
-            if len(word) <= _CACHED_WORD_LENGTH:
-                _WORD_TERMS[word] = terms
-    return cast("list[tuple[str, ...]]", found)
+    _WORD_TERMS.update(pair for pair in folded.items() if len(pair[0]) <= _CACHED_WORD_LENGTH)
+    return [folded[word] if terms is None else terms for word, terms in zip(words, found)]  # noqa: B905 (same length)
 
 
 def _matching_words(text: str, terms: Sequence[Term]) -> frozenset[str]:

@@ -29,7 +29,17 @@ def search_tokens(text: str) -> list[str]:
 
 def word_tokens(words: list[str]) -> list[list[str]]:
     """``search_tokens`` of each of ``words`` (each without whitespace), folded together."""
-    return [_terms(key) for key in word_keys(words)]
+    keys = word_keys(words)
+    joined = "".join(keys)
+    # Each key one term, or none when empty: checked for all of them at once.
+    if (
+        FIELD_SEPARATOR not in joined
+        and " " not in joined
+        and joined.isprintable()
+        and max(map(len, keys), default=0) <= MAX_TERM_LENGTH
+    ):
+        return [[key] if key else [] for key in keys]
+    return [_terms(key) for key in keys]
 
 
 def _terms(key: str) -> list[str]:

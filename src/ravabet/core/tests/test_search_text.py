@@ -63,3 +63,28 @@ def test_word_pairs_join_neighbours_within_one_field_only(terms: list[str]) -> N
     ]
     assert word_pairs(terms) == expected
     assert word_pairs(tuple(terms)) == expected
+
+
+def test_words_folded_together_give_the_terms_each_gives_alone() -> None:
+    from ravabet.core.search.text import search_tokens, word_tokens
+    from ravabet.lib.text import normalise
+
+    words = [
+        "استانداري",
+        "پروژه‌های",
+        "۱۲۰",
+        "3.5",
+        "می‌رود",
+        "کتاب-ها",
+        "a|b",
+        "ﷺ",
+        "\u064b",
+        "x" * 70,
+        "Ⅻ",
+        "ها",
+        "كتاب",
+    ]
+    alone = [search_tokens(word) for word in words]
+    normalise._CHUNK_WORDS.clear()
+    assert word_tokens(words) == alone
+    assert word_tokens(words[:3]) == alone[:3]  # every one of them the common case

@@ -135,3 +135,26 @@ def test_words_folded_together_get_the_keys_they_get_one_at_a_time(pieces: list[
     assert together == [whole_text_key(word) for word in words]
     # Words holding whitespace (or none at all) are folded one by one, with the same keys.
     assert normalise.word_keys([*pieces, ""]) == [search_key(p) for p in [*pieces, ""]]
+
+
+_TABLE_CHARS = sorted(
+    {chr(c) for c in normalise._KEY_TABLE} | {chr(c) for c in normalise._DISPLAY_FOLD}
+)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.lists(st.sampled_from([*_TABLE_CHARS, "a", " ", "ب", "1"]), max_size=40).map("".join))
+def test_folding_by_scans_and_replacements_is_str_translate(text: str) -> None:
+    assert normalise._fold_keys(text) == text.translate(normalise._KEY_TABLE)
+    assert normalise._fold_presentation(text) == text.translate(normalise._DISPLAY_FOLD)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.lists(st.sampled_from(list("12۱۲٣٬,٫.a ")), max_size=16).map("".join))
+def test_separator_patterns_match_what_the_look_behind_first_ones_did(text: str) -> None:
+    import re
+
+    grouped = re.compile(r"(?<=\d)[٬,](?=\d{3}(?!\d))|(?<=\d)٬(?=\d)")
+    decimal = re.compile(r"(?<=\d)٫(?=\d)")
+    assert normalise._KEY_GROUPED.sub("", text) == grouped.sub("", text)
+    assert normalise._KEY_DECIMAL.sub(".", text) == decimal.sub(".", text)

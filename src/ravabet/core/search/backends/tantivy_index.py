@@ -134,6 +134,7 @@ class SearchIndex:
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         self._lock = threading.Lock()
+        self._meta_seen: tuple[int, int, int] | None = None
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -200,7 +201,16 @@ class SearchIndex:
     # --- reading ------------------------------------------------------------------------------
 
     def searcher(self) -> tantivy.Searcher:
-        self.index.reload()
+        """A searcher on the last commit, whichever process made it: the index is reloaded
+        when its meta file (rewritten by every commit) has changed since the last look."""
+        try:
+            meta = os.stat(self.path / "meta.json")
+            seen = (meta.st_ino, meta.st_mtime_ns, meta.st_size)
+        except OSError:
+            seen = None
+        if seen is None or seen != self._meta_seen:
+            self.index.reload()
+            self._meta_seen = seen
         return self.index.searcher()
 
     def keys(self, label: str) -> set[str]:
