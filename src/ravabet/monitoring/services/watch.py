@@ -7,15 +7,18 @@ A watch query is the search language (words, "phrases", -exclusions, OR, prefix*
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ravabet.core.search.query import Clause, Or, Phrase, Query, Term, parse_query
 from ravabet.core.search.text import search_tokens
 from ravabet.monitoring.models import WatchList
 
 MAX_NEAR = 50
+# Between two fields: more empty tokens than any proximity reaches across.
+_GAP = [""] * (MAX_NEAR + 1)
 _OPERAND = r'(?:"[^"]+"|«[^»]+»|[^\s"«»]+)'
 _NEAR = re.compile(rf"({_OPERAND})\s+NEAR/(\d{{1,3}})\s+({_OPERAND})")
 
@@ -42,23 +45,39 @@ class CompiledWatch:
         return not self.query.include and not self.near
 
 
-@dataclass
 class ItemText:
-    """An item's tokens and where each occurs (title, lead and text in one sequence, with a
-    gap between fields so no phrase spans two)."""
+    """An item's tokens (title, lead and text in one sequence, with a gap between fields so no
+    phrase spans two) and the set of them: most watch-lists are ruled out by set lookups, and
+    the positions of a term are found only for those that may match."""
 
-    positions: dict[str, list[int]] = field(default_factory=dict)
+    __slots__ = ("_positions", "tokens", "vocabulary")
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.vocabulary = frozenset(tokens)
+        self._positions: dict[str, list[int]] = {}
 
     @classmethod
     def of(cls, *fields: str) -> ItemText:
-        text = cls()
-        offset = 0
-        for value in fields:
-            tokens = search_tokens(value)
-            for index, token in enumerate(tokens):
-                text.positions.setdefault(token, []).append(offset + index)
-            offset += len(tokens) + MAX_NEAR + 1
-        return text
+        joined: list[str] = []
+        for index, value in enumerate(fields):
+            if index:
+                joined += _GAP
+            joined += search_tokens(value)
+        return cls(joined)
+
+    def positions(self, term: str) -> list[int]:
+        """Where ``term`` occurs, in order (found by list search, at C speed)."""
+        found = self._positions.get(term)
+        if found is None:
+            found = self._positions[term] = []
+            if term in self.vocabulary:
+                tokens, index = self.tokens, -1
+                with contextlib.suppress(ValueError):
+                    while True:
+                        index = tokens.index(term, index + 1)
+                        found.append(index)
+        return found
 
 
 def _operand(text: str) -> tuple[Term | Phrase, ...]:
@@ -94,14 +113,19 @@ def _starts(text: ItemText, atom: Term | Phrase) -> list[int]:
     if isinstance(atom, Term):
         if atom.prefix:
             return sorted(
-                p for token, ps in text.positions.items() if token.startswith(atom.text) for p in ps
+                p
+                for token in text.vocabulary
+                if token.startswith(atom.text)
+                for p in text.positions(token)
             )
-        return text.positions.get(atom.text, [])
+        return text.positions(atom.text)
+    if not text.vocabulary.issuperset(atom.terms):
+        return []
     first, *rest = atom.terms
-    following = [set(text.positions.get(term, ())) for term in rest]
+    following = [set(text.positions(term)) for term in rest]
     return [
         p
-        for p in text.positions.get(first, [])
+        for p in text.positions(first)
         if all(p + offset + 1 in found for offset, found in enumerate(following))
     ]
 
