@@ -54,7 +54,9 @@ def _word_terms(words: list[str]) -> list[tuple[str, ...]]:
     if len(_WORD_TERMS) + len(folded) > WORD_CACHE_SIZE:
         _WORD_TERMS.clear()
     _WORD_TERMS.update(pair for pair in folded.items() if len(pair[0]) <= _CACHED_WORD_LENGTH)
-    return [folded[word] if terms is None else terms for word, terms in zip(words, found)]  # noqa: B905 (same length)
+    return [
+        folded[word] if terms is None else terms for word, terms in zip(words, found, strict=True)
+    ]
 
 
 def _matching_words(text: str, terms: Sequence[Term]) -> frozenset[str]:
@@ -124,6 +126,7 @@ def _first_match(text: str, terms: Sequence[Term]) -> re.Match[str] | None:
             return min(
                 (m for word in matching if (m := _whole_word(text, word, piece_start))),
                 key=lambda m: m.start(),
+                default=None,
             )
         piece_end += 1
         piece_start = piece_end

@@ -366,7 +366,7 @@ def _chunk_words_many(chunks: list[str]) -> list[tuple[str, ...]]:
         pieces = [_folded(chunk) for chunk in missing]
         joined = "\n".join(pieces)
     # The common case, at C speed: a chunk folded to one run of letters and digits (what
-    # str.isalnum tells: the pattern's [^\\W_]) is that one word.
+    # str.isalnum tells: the pattern's [^\W_]) is that one word.
     new = [(piece,) if piece.isalnum() else tuple(_split_words(piece)) for piece in pieces]
     if len(cache) + len(missing) > CHUNK_CACHE_SIZE:
         cache.clear()  # cheaper than LRU bookkeeping; the common chunks return fast
