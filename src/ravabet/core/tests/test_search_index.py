@@ -78,6 +78,11 @@ FIXED_QUERIES = [
     "کمیته ۱۴۰۵",
     "1405",
     '"آموزش و پرورش"',
+    # A phrase's pairs with a common word are index terms, the others are matched by positions:
+    # a two-word phrase of each kind, and one mixing both.
+    '"و پرورش"',
+    '"اداره کل"',
+    '"اداره کل آموزش و پرورش"',
     '"شورای اطلاع‌رسانی"',
     '"شوراي اطلاعرساني"',
     "ورزش OR جوانان",

@@ -251,16 +251,31 @@ def _numbers(words: list[str]) -> bytes:
     return struct.pack(f"<{2 * len(pairs)}I", *(value for pair in pairs for value in pair))
 
 
+def _between(words: list[str], head: list[str], tail: list[str]) -> list[str] | None:
+    """The words of a text between those of its head and tail, when the text's words open with
+    the head's and close with the tail's (None otherwise): the whole text is folded once, as
+    the item's watch-lists and index document fold it too (and find it remembered), and only
+    the short edges on their own."""
+    end = len(words) - len(tail)
+    if end < len(head) or words[: len(head)] != head or words[end:] != tail:
+        return None
+    return words[len(head) : end]
+
+
 def fingerprint(title: str, text: str) -> Fingerprint:
     """The fingerprint of a news item from its title and text (boilerplate is stripped here)."""
     title_parts = split_boilerplate(title)
     title_words = tokens(title_parts.body)
     all_title_words = tokens(title) if title_parts.head or title_parts.tail else title_words
     parts = split_boilerplate(text)
-    body_words = tokens(parts.body)
     head_words = tokens(parts.head) if parts.head else []
     tail_words = tokens(parts.tail) if parts.tail else []
-    exact = _exact_hash(all_title_words, head_words + body_words + tail_words)
+    every_word = tokens(text)
+    body_words = _between(every_word, head_words, tail_words)
+    if body_words is None:
+        body_words = tokens(parts.body)
+        every_word = head_words + body_words + tail_words
+    exact = _exact_hash(all_title_words, every_word)
     words = (body_words or title_words)[:MAX_WORDS]
     hashes = _shingle_hashes(words)
     lead = hashes[:_LEAD_SHINGLES]

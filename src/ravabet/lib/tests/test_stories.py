@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -376,3 +377,26 @@ def test_fingerprints_do_not_depend_on_the_process_hash_seed() -> None:
         )
         outputs.add(done.stdout)
     assert outputs == {fingerprint(TITLE, ORIGINAL).to_bytes().hex()}
+
+
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        ("به گزارش خبرگزاری فارس از تهران، ", ""),
+        ("تهران- ایرنا- ", " انتهای پیام/"),
+        ("کد خبر: ۱۲۳۴\nتهران- ایرنا- ", "/۶۰۹۱"),
+        (f"به گزارش خبر{ZWNJ}گزاری مهر، ", " (ایرنا)"),
+        ("", " انتهاي پيام/"),
+        ("خبرگزاري فارس: ", ""),
+    ],
+)
+def test_a_text_folded_whole_gives_the_fingerprint_of_its_parts_folded_apart(
+    head: str, tail: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The body's words are cut out of the whole text's (folded once for the fingerprint, the
+    # watch-lists and the index); folding the body on its own must give the same fingerprint.
+    module = importlib.import_module("ravabet.lib.stories.fingerprint")
+    text = head + "\n\n".join(PARAGRAPHS) + tail
+    whole = fingerprint(TITLE, text)
+    monkeypatch.setattr(module, "_between", lambda *args: None)
+    assert fingerprint(TITLE, text) == whole

@@ -272,7 +272,8 @@ def _glue_affixes(words: list[str]) -> list[str]:
     end = len(words)
     # Only affixes and the word after a prefix change anything: the runs of other words between
     # them are copied whole, not stepped through word by word.
-    for index in [*(i for i, w in enumerate(words) if w in _AFFIXES), end]:
+    affixes = itertools.compress(itertools.count(), map(_AFFIXES.__contains__, words))
+    for index in [*affixes, end]:
         if pending and done < index:
             first = words[done]
             done += 1
@@ -354,10 +355,11 @@ _RECENT_MIN_LENGTH = 64  # shorter texts are cheap, and their chunks are cached 
 def _chunk_words_many(chunks: list[str]) -> list[tuple[str, ...]]:
     """``_words`` of each chunk (no whitespace in any), the uncached ones folded together."""
     cache = _CHUNK_WORDS
-    found: list[tuple[str, ...] | None] = [cache.get(chunk) for chunk in chunks]
-    missing = [chunk for chunk, words in zip(chunks, found, strict=True) if words is None]
-    if not missing:
+    # Looked up by map (at C speed): a text's chunks are nearly all cached.
+    found: list[tuple[str, ...] | None] = list(map(cache.get, chunks))
+    if None not in found:
         return found  # type: ignore[return-value]
+    missing = [chunk for chunk, words in zip(chunks, found, strict=True) if words is None]
     # One pass of each folding step over all of them: whitespace stays whitespace and no step
     # matches across it, so the folded text splits back at the newlines.
     joined = _folded("\n".join(missing))

@@ -27,11 +27,11 @@ from ravabet.core.search.backends.base import Restriction
 from ravabet.core.search.documents import SearchDocument
 from ravabet.core.search.query import Clause, Or, Phrase, Query, Term
 from ravabet.core.search.registry import Weight
-from ravabet.core.search.text import word_pairs
+from ravabet.core.search.text import common_pairs
 
 # Bump when the schema changes: a new version starts an empty index beside the old one, to be
 # filled by ``ravabet reindex``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 WRITER_HEAP = 50_000_000
 # Our own lock file beside tantivy's: worker processes queue on it for the one writer.
 WRITER_LOCK = "ravabet-writer.lock"
@@ -69,7 +69,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("tags", tokenizer_name="raw")
     for weight in Weight:
         builder.add_text_field(weight.value, tokenizer_name="whitespace")
-        # Neighbouring word pairs: frequencies for ranking, no positions needed.
+        # Neighbouring word pairs with a common word in them: frequencies, no positions needed.
         builder.add_text_field(_pairs(weight), tokenizer_name="whitespace", index_option="freq")
     return builder.build()
 
@@ -161,7 +161,7 @@ class SearchIndex:
             doc.add_text("tags", tag)
         for weight in Weight:
             doc.add_text(weight.value, document.text(weight))
-            doc.add_text(_pairs(weight), " ".join(word_pairs(document.terms.get(weight, ()))))
+            doc.add_text(_pairs(weight), " ".join(common_pairs(document.terms.get(weight, ()))))
         return doc
 
     def replace(
@@ -250,16 +250,22 @@ class SearchIndex:
         return tantivy.Query.boolean_query(per_field)
 
     def _phrase(self, weight: Weight, phrase: Phrase) -> tantivy.Query:
-        """Every neighbouring pair must be there (one term lookup each); a phrase of three or
-        more words is then checked word by word on those candidates only."""
-        pairs = [
+        """The phrase's pairs with a common word are single terms (one lookup each: «در این»
+        by positions would walk half the index); the whole phrase is then checked by positions
+        on the documents that have them, or on its own when it has no common word (its rarer
+        words' postings are short)."""
+        stored = [
             (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, _pairs(weight), pair))
-            for pair in dict.fromkeys(word_pairs(phrase.terms))
+            for pair in dict.fromkeys(common_pairs(phrase.terms))
         ]
-        if len(phrase.terms) > 2:
-            exact = tantivy.Query.phrase_query(self.schema, weight.value, list(phrase.terms))
-            pairs.append((tantivy.Occur.Must, tantivy.Query.const_score_query(exact, 0.0)))
-        return tantivy.Query.boolean_query(pairs)
+        if len(phrase.terms) == 2 and stored:
+            return tantivy.Query.boolean_query(stored)
+        exact = tantivy.Query.phrase_query(self.schema, weight.value, list(phrase.terms))
+        if not stored:
+            return exact
+        # Ranked by the pairs' frequencies, as a two-word phrase is.
+        stored.append((tantivy.Occur.Must, tantivy.Query.const_score_query(exact, 0.0)))
+        return tantivy.Query.boolean_query(stored)
 
     def _clause(self, clause: Clause) -> tantivy.Query:
         if isinstance(clause, Or):
