@@ -519,6 +519,26 @@ def test_reindex_check_fails_on_drift_and_a_rebuild_touches_only_its_module(
     assert "organisations: in step" in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("search_index")
+def test_a_full_reindex_removes_the_indexes_of_earlier_schema_versions(
+    governorate: Organisation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current = get_index().path
+    earlier = current.parent / "v1"
+    (earlier / "segment").mkdir(parents=True)
+    (earlier / "segment" / "postings").write_bytes(b"x" * 100)
+    unrelated = current.parent / "notes"
+    unrelated.mkdir()
+    call_command("reindex", "organisations")
+    assert earlier.is_dir()  # a partial rebuild leaves them
+    call_command("reindex")
+    assert "v1: an earlier version's index removed (100 bytes)" in capsys.readouterr().out
+    assert not earlier.exists()
+    assert current.is_dir()
+    assert unrelated.is_dir()  # only index folders are touched
+    assert document_key("organisations", governorate.pk) in get_index().keys("organisations")
+
+
 def test_reindex_refuses_an_unknown_module() -> None:
     with pytest.raises(CommandError, match="Unknown search module"):
         call_command("reindex", "newsroom")

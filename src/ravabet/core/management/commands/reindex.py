@@ -1,6 +1,6 @@
 """``ravabet reindex [label …]``: rebuild the search index of these modules from the database
-(all by default, also removing modules no app declares any more), or with ``--check`` list the
-ids the index misses or has extra."""
+(all by default, also removing modules no app declares any more and the indexes of earlier
+schema versions), or with ``--check`` list the ids the index misses or has extra."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ravabet.core.search.backends.tantivy_index import remove_stale_indexes
 from ravabet.core.search.indexing import check_drift, purge, rebuild, unknown_labels
 from ravabet.core.search.registry import sources
 
@@ -45,6 +46,11 @@ class Command(BaseCommand):
             for label, count in unknown_labels().items():
                 purge(label)
                 self.stdout.write(f"{label}: {count} documents of an undeclared module removed")
+            # The index of an earlier schema version, left by an upgrade, is not read again.
+            for path, size in remove_stale_indexes():
+                self.stdout.write(
+                    f"{path.name}: an earlier version's index removed ({size:,} bytes)"
+                )
 
     def _check(self, labels: list[str]) -> None:
         drifted = 0

@@ -12,6 +12,8 @@ from __future__ import annotations
 import fcntl
 import math
 import os
+import re
+import shutil
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -50,12 +52,36 @@ RECENCY_HALF_LIFE_DAYS = 90.0
 FACET_SIZE = 500
 # Up to this many values, a filter is a union of term queries rather than a term-set query.
 ANY_OF_TERMS = 64
+_VERSION_FOLDER = re.compile(r"v\d+")
 _REGEX_SPECIAL = frozenset("\\.+*?()|[]{}^$#&-~")
 
 
 def index_directory() -> Path:
     base = getattr(settings, "SEARCH_INDEX_DIR", None) or settings.DATA_DIR / "search"
     return Path(base) / f"v{SCHEMA_VERSION}"
+
+
+def stale_indexes() -> list[Path]:
+    """The folders of indexes of other schema versions beside the one in use: left by an
+    upgrade, never read again (the version in use is rebuilt from the database)."""
+    current = index_directory()
+    if not current.parent.is_dir():
+        return []
+    return sorted(
+        path
+        for path in current.parent.iterdir()
+        if path.is_dir() and _VERSION_FOLDER.fullmatch(path.name) and path != current
+    )
+
+
+def remove_stale_indexes() -> list[tuple[Path, int]]:
+    """Delete ``stale_indexes()``; returns each folder with the bytes it held."""
+    removed = []
+    for path in stale_indexes():
+        size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        shutil.rmtree(path)
+        removed.append((path, size))
+    return removed
 
 
 def _schema() -> tantivy.Schema:
