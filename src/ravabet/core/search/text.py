@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+from collections.abc import Iterable, Iterator
 
 from ravabet.lib.text import STOPWORDS, word_keys
 from ravabet.lib.text import search_key as _search_key
@@ -63,15 +64,19 @@ def _is_term(token: str) -> bool:
     )
 
 
-def word_pairs(terms: tuple[str, ...] | list[str]) -> list[str]:
-    """Each two neighbouring terms as one index term (``a|b``), never across a field boundary:
-    a two-word phrase becomes one term lookup instead of a walk through word positions."""
+def word_pairs(terms: tuple[str, ...] | list[str], keep: Iterable[bool] | None = None) -> list[str]:
+    """Each two neighbouring terms as one index term (``a|b``), never across a field boundary
+    (with ``keep``, only the pairs whose flag is true): a two-word phrase becomes one term
+    lookup instead of a walk through word positions."""
+    pairs: Iterator[tuple[str, str]] = itertools.pairwise(terms)
+    if keep is not None:
+        pairs = itertools.compress(pairs, keep)
     if FIELD_SEPARATOR not in terms:
         # The common case (one field), without a Python-level step per pair.
-        return list(map(FIELD_SEPARATOR.join, itertools.pairwise(terms)))
+        return list(map(FIELD_SEPARATOR.join, pairs))
     return [
         f"{first}{FIELD_SEPARATOR}{second}"
-        for first, second in itertools.pairwise(terms)
+        for first, second in pairs
         if FIELD_SEPARATOR not in (first, second)
     ]
 
@@ -84,13 +89,4 @@ def common_pairs(terms: tuple[str, ...] | list[str]) -> list[str]:
     pairs, nearly all distinct) spares the index half its size and a rebuild over a quarter
     of its time."""
     common = list(map(STOPWORDS.__contains__, terms))
-    either = map(operator.or_, common, common[1:])
-    if FIELD_SEPARATOR not in terms:
-        return list(
-            map(FIELD_SEPARATOR.join, itertools.compress(itertools.pairwise(terms), either))
-        )
-    return [
-        f"{first}{FIELD_SEPARATOR}{second}"
-        for (first, second), keep in zip(itertools.pairwise(terms), either, strict=False)
-        if keep and FIELD_SEPARATOR not in (first, second)
-    ]
+    return word_pairs(terms, map(operator.or_, common, common[1:]))

@@ -529,6 +529,8 @@ def test_a_full_reindex_removes_the_indexes_of_earlier_schema_versions(
     (earlier / "segment" / "postings").write_bytes(b"x" * 100)
     unrelated = current.parent / "notes"
     unrelated.mkdir()
+    newer = current.parent / "v99"  # a deployment being upgraded beside this one
+    newer.mkdir()
     call_command("reindex", "organisations")
     assert earlier.is_dir()  # a partial rebuild leaves them
     call_command("reindex")
@@ -536,6 +538,7 @@ def test_a_full_reindex_removes_the_indexes_of_earlier_schema_versions(
     assert not earlier.exists()
     assert current.is_dir()
     assert unrelated.is_dir()  # only index folders are touched
+    assert newer.is_dir()
     assert document_key("organisations", governorate.pk) in get_index().keys("organisations")
 
 

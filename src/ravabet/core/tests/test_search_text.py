@@ -15,6 +15,7 @@ from ravabet.core.search.text import (
     FIELD_SEPARATOR,
     MAX_TERM_LENGTH,
     _is_term,
+    common_pairs,
     search_tokens,
     word_pairs,
 )
@@ -88,3 +89,12 @@ def test_words_folded_together_give_the_terms_each_gives_alone() -> None:
     normalise._CHUNK_WORDS.clear()
     assert word_tokens(words) == alone
     assert word_tokens(words[:3]) == alone[:3]  # every one of them the common case
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.lists(st.sampled_from(["در", "این", "استان", "تهران", FIELD_SEPARATOR]), max_size=10))
+def test_common_pairs_are_the_word_pairs_holding_a_stopword(terms: list[str]) -> None:
+    expected = [
+        pair for pair in word_pairs(terms) if {"در", "این"} & set(pair.split(FIELD_SEPARATOR))
+    ]
+    assert common_pairs(terms) == expected

@@ -52,7 +52,7 @@ RECENCY_HALF_LIFE_DAYS = 90.0
 FACET_SIZE = 500
 # Up to this many values, a filter is a union of term queries rather than a term-set query.
 ANY_OF_TERMS = 64
-_VERSION_FOLDER = re.compile(r"v\d+")
+_VERSION_FOLDER = re.compile(r"v(\d+)")
 _REGEX_SPECIAL = frozenset("\\.+*?()|[]{}^$#&-~")
 
 
@@ -61,23 +61,22 @@ def index_directory() -> Path:
     return Path(base) / f"v{SCHEMA_VERSION}"
 
 
-def stale_indexes() -> list[Path]:
-    """The folders of indexes of other schema versions beside the one in use: left by an
-    upgrade, never read again (the version in use is rebuilt from the database)."""
-    current = index_directory()
-    if not current.parent.is_dir():
-        return []
-    return sorted(
-        path
-        for path in current.parent.iterdir()
-        if path.is_dir() and _VERSION_FOLDER.fullmatch(path.name) and path != current
-    )
-
-
 def remove_stale_indexes() -> list[tuple[Path, int]]:
-    """Delete ``stale_indexes()``; returns each folder with the bytes it held."""
+    """Delete the indexes of earlier schema versions beside the one in use (left by an
+    upgrade, never read again); returns each folder with the bytes it held. A newer version's
+    is left alone: a deployment being upgraded beside this one may be using it."""
+    base = index_directory().parent
+    if not base.is_dir():
+        return []
+    stale = sorted(
+        path
+        for path in base.iterdir()
+        if path.is_dir()
+        and (found := _VERSION_FOLDER.fullmatch(path.name))
+        and int(found.group(1)) < SCHEMA_VERSION
+    )
     removed = []
-    for path in stale_indexes():
+    for path in stale:
         size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
         shutil.rmtree(path)
         removed.append((path, size))
