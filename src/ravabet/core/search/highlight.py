@@ -83,7 +83,7 @@ def highlight(text: str, terms: Sequence[Term], *, max_chars: int | None = None)
         words = _WORD.finditer(text) if matching else iter(())
         spans: list[tuple[int, int]] = [m.span() for m in words if m.group() in matching]
         return _marked(text, spans, 0, len(text))
-    first = _first_match(text, terms)
+    first, matching, scanned_to = _first_match(text, terms)
     lead = first.start() if first else 0
     start = max(0, lead - LEAD_CHARS)
     if start:
@@ -96,8 +96,11 @@ def highlight(text: str, terms: Sequence[Term], *, max_chars: int | None = None)
         end = space if space > start else end
     spans = []
     if first is not None:
-        # Only the words of the cut are folded: the first match and those after it.
-        matching = _matching_words(text[first.start() : _word_end(text, end)], terms)
+        # The words of the piece that held the first match are known; only the rest of the cut,
+        # if it runs past that piece, is looked at.
+        cut_end = _word_end(text, end)
+        if cut_end > scanned_to:
+            matching |= _matching_words(text[scanned_to:cut_end], terms)
         for m in _WORD.finditer(text, first.start()):
             if m.start() >= end:
                 break
@@ -112,10 +115,15 @@ def _word_end(text: str, position: int) -> int:
     return len(text) if space < 0 else space
 
 
-def _first_match(text: str, terms: Sequence[Term]) -> re.Match[str] | None:
+def _first_match(
+    text: str, terms: Sequence[Term]
+) -> tuple[re.Match[str] | None, frozenset[str], int]:
     """The first matching word of ``text``, found a piece at a time (FIRST_SCAN_CHARS, twice
     that, … up to SCAN_CHARS): a long article whose first match is near its top is not folded
-    to its end."""
+    to its end. Also the matching words of the piece it was found in, and where that piece
+    ends."""
+    if not terms:
+        return None, frozenset(), len(text)
     piece_start = 0
     piece = min(FIRST_SCAN_CHARS, SCAN_CHARS)
     while piece_start < len(text):
@@ -123,14 +131,15 @@ def _first_match(text: str, terms: Sequence[Term]) -> re.Match[str] | None:
         piece = min(piece * 2, SCAN_CHARS)
         matching = _matching_words(text[piece_start:piece_end], terms)
         if matching:
-            return min(
+            first = min(
                 (m for word in matching if (m := _whole_word(text, word, piece_start))),
                 key=lambda m: m.start(),
                 default=None,
             )
+            return first, matching, piece_end
         piece_end += 1
         piece_start = piece_end
-    return None
+    return None, frozenset(), len(text)
 
 
 def _whole_word(text: str, word: str, start: int) -> re.Match[str] | None:

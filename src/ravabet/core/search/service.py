@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 
 from ravabet.core.scoping import visible_organisation_ids
 from ravabet.core.search.backends.base import Restriction
-from ravabet.core.search.backends.tantivy_index import get_index
+from ravabet.core.search.backends.tantivy_index import IndexPage, get_index
 from ravabet.core.search.documents import (
     NO_ORGANISATION,
     RowFilters,
@@ -138,7 +138,7 @@ def search(
         limit=per_page,
         now=time.time(),
     )
-    hits = _load_hits(result.hits, parsed, restriction)
+    hits = _load_hits(result, parsed, restriction)
     return SearchResults(
         query=parsed,
         hits=hits,
@@ -162,10 +162,11 @@ def _distinct(texts: list[str]) -> list[str]:
     return kept
 
 
-def _load_hits(index_hits: list[Any], parsed: Query, restriction: Restriction) -> list[SearchHit]:
+def _load_hits(page: IndexPage, parsed: Query, restriction: Restriction) -> list[SearchHit]:
     """The rows behind the hits, read from the database (the source of truth) and checked
     against the restriction again, so a row changed since it was indexed is never shown to
     someone who may no longer see it."""
+    index_hits = page.hits
     wanted: dict[str, list[str]] = {}
     for hit in index_hits:
         label, pk = split_key(hit.key)
@@ -180,6 +181,11 @@ def _load_hits(index_hits: list[Any], parsed: Query, restriction: Restriction) -
             if restriction.admits(RowFilters(source, instance)):
                 rows[f"{label}:{instance.pk}"] = (source, instance)
     terms = parsed.terms()
+    # The hits whose texts after the title hold none of the terms, as the index tells: their
+    # snippet is their opening, without reading the whole text for a word that is not there.
+    holding: set[str] = set()
+    for weights in {frozenset(f.weight for f in s.fields[1:]) for s, _ in rows.values()}:
+        holding |= page.holding(terms, weights)
     hits: list[SearchHit] = []
     for hit in index_hits:
         found = rows.get(hit.key)
@@ -194,7 +200,9 @@ def _load_hits(index_hits: list[Any], parsed: Query, restriction: Restriction) -
                 label=source.label,
                 instance=instance,
                 title=highlight(title, terms),
-                snippet=highlight(rest, terms, max_chars=SNIPPET_CHARS),
+                snippet=highlight(
+                    rest, terms if hit.key in holding else (), max_chars=SNIPPET_CHARS
+                ),
                 score=hit.score,
                 timestamp=hit.timestamp,
             )

@@ -24,7 +24,7 @@ from ravabet.core.scheduler import register_kernel_schedules, run_due_schedules
 from ravabet.core.search.backends import reference
 from ravabet.core.search.backends.tantivy_index import get_index, release_index
 from ravabet.core.search.documents import build_document, document_key, documents_of
-from ravabet.core.search.highlight import highlight
+from ravabet.core.search.highlight import SNIPPET_CHARS, highlight
 from ravabet.core.search.indexing import (
     check_drift,
     flush_backlog,
@@ -318,6 +318,50 @@ def test_a_prefix_marks_every_word_it_starts() -> None:
     assert highlight("آموزش و آموزشگاه", [Term("اموز", prefix=True)]) == (
         "<mark>آموزش</mark> و <mark>آموزشگاه</mark>"
     )
+
+
+@pytest.mark.usefixtures("search_index")
+def test_snippets_read_only_the_texts_that_hold_a_term_and_are_the_same(director: User) -> None:
+    """The index tells which hits' texts after the title hold a query term; the others'
+    snippets are their openings, unread. Each snippet is what reading the whole text gives."""
+    titled = SearchSource(
+        label="titled",
+        model=Organisation,
+        fields=(SearchField("name_fa", Weight.A), SearchField("name_en", Weight.C)),
+    )
+    register(titled)
+    try:
+        rng = random.Random(7)
+        for i in range(80):
+            title = spell(rng, rng.sample(WORDS, rng.randint(1, 3)))
+            body = " ".join(spell(rng, rng.sample(WORDS, 4)) for _ in range(rng.randint(1, 30)))
+            OrganisationFactory.create(name_fa=title, name_en=body, code=f"titled-{i}")
+        rebuild("titled")
+        only = SearchFilters(modules=("titled",))
+        skipped = marked = 0
+        for raw in FIXED_QUERIES + random_queries(150):
+            query = parse_query(raw)
+            page = get_index().search(
+                query,
+                restriction_for(director, only),
+                newest_first=False,
+                offset=0,
+                limit=20,
+                now=0,
+            )
+            holding = page.holding(query.terms(), [Weight.C])
+            for hit in search(raw, user=director, filters=only, per_page=20).hits:
+                whole = highlight(hit.instance.name_en, query.terms(), max_chars=SNIPPET_CHARS)
+                assert hit.snippet == whole, raw
+                skipped += hit.key not in holding
+                marked += "<mark>" in hit.snippet
+                if hit.key not in holding:
+                    assert "<mark>" not in whole, raw
+        # Both kinds were met: texts left unread and texts with marks.
+        assert skipped > 50
+        assert marked > 100
+    finally:
+        unregister("titled")
 
 
 @pytest.mark.usefixtures("corpus")

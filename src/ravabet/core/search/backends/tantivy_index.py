@@ -15,10 +15,10 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,8 @@ class IndexHit:
     key: str
     score: float
     timestamp: int
+    # Where the searcher that found it keeps the document.
+    address: Any = field(default=None, compare=False, repr=False)
 
 
 Counts = tuple[int, dict[str, dict[str, int]]]
@@ -128,6 +130,14 @@ class IndexPage:
 
     hits: list[IndexHit]
     counting: Future[Counts] | None = None
+    index: SearchIndex | None = None
+    searcher: tantivy.Searcher | None = None
+
+    def holding(self, terms: Sequence[Term], weights: Iterable[Weight]) -> set[str]:
+        """The keys of the page's hits whose text of ``weights`` holds one of ``terms``."""
+        if self.index is None or self.searcher is None:
+            return {hit.key for hit in self.hits}
+        return self.index.holding(self.searcher, self.hits, terms, weights)
 
     @property
     def total(self) -> int:
@@ -402,10 +412,52 @@ class SearchIndex:
             scored.sort(key=lambda item: -item[0])
             ranked = scored[offset : offset + limit]
         hits = [
-            IndexHit(key=str(searcher.doc(address)["key"][0]), score=score, timestamp=ts)
+            IndexHit(
+                key=str(searcher.doc(address)["key"][0]),
+                score=score,
+                timestamp=ts,
+                address=address,
+            )
             for score, address, ts in ranked
         ]
-        return IndexPage(hits=hits, counting=counting)
+        return IndexPage(hits=hits, counting=counting, index=self, searcher=searcher)
+
+    def holding(
+        self,
+        searcher: tantivy.Searcher,
+        hits: Sequence[IndexHit],
+        terms: Sequence[Term],
+        weights: Iterable[Weight],
+    ) -> set[str]:
+        """The keys of ``hits`` (found by ``searcher``) whose text of ``weights`` holds one of
+        ``terms``, by one lookup of those terms among those documents: the highlighter need
+        not read through the others' texts (a word found in a title is most often absent from
+        the body, and looking for it there cost more than the rest of the page). With a prefix
+        term, every hit (which terms it stands for would take a walk of the dictionary)."""
+        fields = sorted({weight.value for weight in weights})
+        if not hits or not terms or not fields:
+            return set()
+        if any(term.prefix for term in terms):
+            return {hit.key for hit in hits}
+        words = sorted({term.text for term in terms})
+        holding = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, name, word))
+                for name in fields
+                for word in words
+            ]
+        )
+        among = self._any_of("key", [hit.key for hit in hits])
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, among), (tantivy.Occur.Must, holding)]
+        )
+        found = searcher.search(query, len(hits), count=False)
+        places = {(a.segment_ord, a.doc) for _, a in found.hits}
+        return {
+            hit.key
+            for hit in hits
+            if hit.address is not None and (hit.address.segment_ord, hit.address.doc) in places
+        }
 
     def _counts(
         self, searcher: tantivy.Searcher, compiled: tantivy.Query, *, facets: bool
