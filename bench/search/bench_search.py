@@ -18,7 +18,10 @@ process on the same corpus and queries:
   through ``service.search`` (top 10 with highlighted snippets and facets) as a province-wide
   user and as an agency officer; once on an SQLite file, once on PostgreSQL when ``--postgres``
   is given (the database named there is dropped and created, and must start with ``bench``);
-- raw tantivy: a plain schema, default tokenizer on pre-normalised text, top-10 BM25;
+- raw tantivy: a plain schema, default tokenizer on pre-normalised text, top-10 BM25; built
+  first, then measured alone in its own process and, for the ratios, in each of our query
+  processes, taking turns with ours query by query (these machines' speed drifts by half within
+  minutes: a peer measured at another time is no yardstick);
 - raw SQLite FTS5: ``unicode61``, ``ORDER BY bm25() LIMIT 10`` on pre-normalised text.
 
 Prints a table and writes ``bench/results/search.json`` with the machine and every figure.
@@ -87,36 +90,43 @@ def generate(config: dict[str, Any]) -> Iterator[corpus.Article]:
 
 def measure_queries(
     queries: dict[str, list[str]],
-    run: Callable[[str, str], Any],
+    runs: dict[str, Callable[[str, str], Any]],
     warmup: int,
     before: Callable[[str], None] = lambda who: None,
-) -> list[dict[str, Any]]:
-    """p50/p95 of ``run(query, who)`` per query class and person, after ``warmup`` queries
-    of each class and person; ``before(who)`` runs untimed ahead of each query; ``run``
-    returns a dict of extra figures (hits…).
+) -> dict[str, list[dict[str, Any]]]:
+    """p50/p95 of each of ``runs`` (``run(query, who)``) per query class and person, after
+    ``warmup`` queries of each class and person; ``before(who)`` runs untimed ahead of each
+    query; a run returns a dict of extra figures (hits…).
 
-    Every warm-up query runs before any is measured: a fresh process's one-off costs (its
-    first touches of the index files and tables, first compilations) would otherwise all fall
-    on whichever class happens to be measured first. Every engine is measured this way."""
+    The runs take turns on each query, the one going first alternating: what slows the machine
+    for a while (these are shared machines) slows them alike, so their ratio holds. Every
+    warm-up query runs before any is measured: a fresh process's one-off costs (its first
+    touches of the index files and tables, first compilations) would otherwise all fall on
+    whichever class happens to be measured first."""
+    names = list(runs)
     for texts in queries.values():
         for who in ("province", "agency"):
             for text in texts[:warmup]:
-                before(who)
-                run(text, who)
-    rows: list[dict[str, Any]] = []
+                for name in names:
+                    before(who)
+                    runs[name](text, who)
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
     for kind, texts in queries.items():
         for who in ("province", "agency"):
-            samples: list[float] = []
-            extras: list[dict[str, Any]] = []
-            for text in texts:
-                before(who)
-                ms, extra = timed(lambda text=text, who=who: run(text, who))  # type: ignore[misc]
-                samples.append(ms)
-                extras.append(extra or {})
-            row: dict[str, Any] = {"query": kind, "who": who, **percentiles(samples)}
-            for name in extras[0]:
-                row[f"median_{name}"] = statistics.median(e[name] for e in extras)
-            rows.append(row)
+            samples: dict[str, list[float]] = {name: [] for name in names}
+            extras: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+            for i, text in enumerate(texts):
+                for name in names if i % 2 == 0 else names[::-1]:
+                    before(who)
+                    run = runs[name]
+                    ms, extra = timed(lambda run=run, text=text, who=who: run(text, who))  # type: ignore[misc]
+                    samples[name].append(ms)
+                    extras[name].append(extra or {})
+            for name in names:
+                row: dict[str, Any] = {"query": kind, "who": who, **percentiles(samples[name])}
+                for figure in extras[name][0]:
+                    row[f"median_{figure}"] = statistics.median(e[figure] for e in extras[name])
+                rows[name].append(row)
     return rows
 
 
@@ -210,6 +220,8 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
     if engine == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE searchbench_article")
+            # The load's dirty pages written out now, not by the checkpointer during the queries.
+            cursor.execute("CHECKPOINT")
     print(f"[{engine}] {config['articles']:,} rows loaded in {load_seconds:.0f} s", flush=True)
 
     result: dict[str, Any] = {"engine": engine, "load_seconds": round(load_seconds, 1)}
@@ -231,7 +243,7 @@ def run_queries(args: argparse.Namespace) -> dict[str, Any]:
     setup_django(work / f"data-{engine}", args.database)
     import ravabet.wsgi  # noqa: F401 (the process starts as the site's WSGI application does)
 
-    return {"queries": measure_search(queries, args.warmup)}
+    return {"queries": measure_search(queries, args.warmup, work / "raw-tantivy")}
 
 
 def measure_rebuild(engine: str, articles: int) -> dict[str, Any]:
@@ -303,9 +315,12 @@ def measure_breakdown(articles: int) -> dict[str, Any]:
     }
 
 
-def measure_search(queries: dict[str, list[str]], warmup: int) -> list[dict[str, Any]]:
-    """``service.search`` end to end (top 10, snippets, facets, rows read back), then the
-    index alone, per query class, for a province-wide user and an agency officer."""
+def measure_search(
+    queries: dict[str, list[str]], warmup: int, raw_folder: Path
+) -> list[dict[str, Any]]:
+    """``service.search`` end to end (top 10, snippets, facets, rows read back), the index
+    alone, and raw tantivy (its index in ``raw_folder``) on the same queries, taking turns, per
+    query class, for a province-wide user and an agency officer."""
     from ravabet.core.accounts import AccountBackend
     from ravabet.core.models import User
     from ravabet.core.scoping import visible_organisation_ids
@@ -334,7 +349,6 @@ def measure_search(queries: dict[str, list[str]], warmup: int) -> list[dict[str,
         marked = sum("<mark>" in hit.title + hit.snippet for hit in results.hits)
         return {"hits": results.total, "shown": len(results.hits), "marked": marked}
 
-    rows = measure_queries(queries, end_to_end, warmup, fetch_user)
     index = get_index()
     restrictions = {
         who: restriction_for(User.objects.get(pk=pk), SearchFilters()) for who, pk in pks.items()
@@ -351,10 +365,18 @@ def measure_search(queries: dict[str, list[str]], warmup: int) -> list[dict[str,
         )
         return {"hits": page.total}
 
-    bare = measure_queries(queries, index_only, warmup)
-    for row, index_row in zip(rows, bare, strict=True):
+    measured = measure_queries(
+        queries,
+        {"ours": end_to_end, "index": index_only, "raw": raw_tantivy(raw_folder)},
+        warmup,
+        fetch_user,
+    )
+    rows = measured["ours"]
+    for row, index_row, raw_row in zip(rows, measured["index"], measured["raw"], strict=True):
         row["index_p50_ms"] = index_row["p50_ms"]
         row["index_p95_ms"] = index_row["p95_ms"]
+        row["raw_tantivy_p50_ms"] = raw_row["p50_ms"]
+        row["raw_tantivy_p95_ms"] = raw_row["p95_ms"]
     return rows
 
 
@@ -413,19 +435,23 @@ def agency_organisations() -> list[int]:
     return sorted(corpus.visible_from(corpus.organisation_tree(), corpus.AGENCY))
 
 
-def run_tantivy(path: Path, folder: Path, queries: dict[str, list[str]], warmup: int) -> Any:
+def _raw_schema() -> Any:
     import tantivy
-
-    from ravabet.core.search.query import Or, Phrase, Query, Term, parse_query
 
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True)
     builder.add_integer_field("org", indexed=True)
     builder.add_text_field("title")
     builder.add_text_field("body")
-    schema = builder.build()
+    return builder.build()
+
+
+def build_tantivy(path: Path, folder: Path) -> dict[str, Any]:
+    """Raw tantivy: a plain schema, default tokenizer, the pre-normalised corpus."""
+    import tantivy
+
     folder.mkdir()
-    index = tantivy.Index(schema, path=str(folder))
+    index = tantivy.Index(_raw_schema(), path=str(folder))
     started = time.perf_counter()
     writer = index.writer()
     count = 0
@@ -435,7 +461,23 @@ def run_tantivy(path: Path, folder: Path, queries: dict[str, list[str]], warmup:
     writer.commit()
     writer.wait_merging_threads()
     build_seconds = time.perf_counter() - started
-    index.reload()
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return {
+        "build_seconds": round(build_seconds, 1),
+        "articles_per_s": round(count / build_seconds),
+        "index_bytes": size,
+    }
+
+
+def raw_tantivy(folder: Path) -> Callable[[str, str], dict[str, Any]]:
+    """Top-10 BM25 on the raw tantivy index in ``folder``: our parsed query as plain tantivy
+    queries (title boosted 4×), the agency's organisations as a filter."""
+    import tantivy
+
+    from ravabet.core.search.query import Or, Phrase, Query, Term, parse_query
+
+    schema = _raw_schema()
+    index = tantivy.Index(schema, path=str(folder))
     searcher = index.searcher()
     fields = (("title", 4.0), ("body", 1.0))
 
@@ -472,13 +514,7 @@ def run_tantivy(path: Path, folder: Path, queries: dict[str, list[str]], warmup:
         ids = [searcher.doc(address)["id"][0] for _, address in result.hits]
         return {"shown": len(ids)}
 
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    return {
-        "build_seconds": round(build_seconds, 1),
-        "articles_per_s": round(count / build_seconds),
-        "index_bytes": size,
-        "queries": measure_queries(queries, run, warmup),
-    }
+    return run
 
 
 def fts5_query(text: str) -> str:
@@ -530,7 +566,7 @@ def run_fts5(path: Path, database: Path, queries: dict[str, list[str]], warmup: 
         "optimize_seconds": round(build_seconds - (inserted - started), 1),
         "articles_per_s": round(count / build_seconds),
         "index_bytes": database.stat().st_size,
-        "queries": measure_queries(queries, run, warmup),
+        "queries": measure_queries(queries, {"fts5": run}, warmup)["fts5"],
     }
 
 
@@ -541,8 +577,11 @@ def run_peers(args: argparse.Namespace) -> dict[str, Any]:
     normalised = work / "normalised.tsv"
     normalise_seconds = normalised_corpus(config, normalised)
     print(f"[peers] corpus normalised in {normalise_seconds:.0f} s", flush=True)
-    tantivy_result = run_tantivy(normalised, work / "raw-tantivy", queries, args.warmup)
+    tantivy_result = build_tantivy(normalised, work / "raw-tantivy")
     print(f"[peers] raw tantivy built in {tantivy_result['build_seconds']:.0f} s", flush=True)
+    # Alone in its process too, for the table; the ratios use the turns taken beside ours.
+    run = raw_tantivy(work / "raw-tantivy")
+    tantivy_result["queries"] = measure_queries(queries, {"raw": run}, args.warmup)["raw"]
     fts5_result = run_fts5(normalised, work / "fts5.sqlite3", queries, args.warmup)
     print(f"[peers] FTS5 built in {fts5_result['build_seconds']:.0f} s", flush=True)
     return {
@@ -621,7 +660,7 @@ def print_table(report: dict[str, Any]) -> None:
     engines = list(ours)
     head = f"{'query':<20}{'who':<9}"
     for engine in engines:
-        head += f"{engine[:6] + ' p50':>12}{'p95':>7}{'÷tv':>5}{'index95':>8}{'÷tv':>5}"
+        head += f"{engine[:6] + ' p50':>12}{'p95':>7}{'tv95':>6}{'÷tv':>5}{'index95':>8}{'÷tv':>5}"
     head += f"{'tantivy p50':>12}{'p95':>6}{'fts5 p50':>10}{'p95':>8}{'hits':>9}"
     print(head)
     tantivy_rows = peers["raw_tantivy"]["queries"]
@@ -630,23 +669,29 @@ def print_table(report: dict[str, Any]) -> None:
         line = f"{first['query']:<20}{first['who']:<9}"
         for engine in engines:
             row = ours[engine]["queries"][i]
-            line += f"{row['p50_ms']:>12}{row['p95_ms']:>7}{row['ratio_p95_vs_raw_tantivy']:>5}"
+            line += f"{row['p50_ms']:>12}{row['p95_ms']:>7}{row['raw_tantivy_p95_ms']:>6}"
+            line += f"{row['ratio_p95_vs_raw_tantivy']:>5}"
             line += f"{row['index_p95_ms']:>8}{row['index_ratio_p95_vs_raw_tantivy']:>5}"
         tv, fts = tantivy_rows[i], fts5_rows[i]
         line += f"{tv['p50_ms']:>12}{tv['p95_ms']:>6}{fts['p50_ms']:>10}{fts['p95_ms']:>8}"
         line += f"{int(first['median_hits']):>9,}"
         print(line)
-    print("÷tv: p95 over raw tantivy's p95; index95: the index alone, no rows, no snippets")
+    print(
+        "tv95: raw tantivy's p95 taking turns with ours in the same process; ÷tv: p95 over it;"
+        " index95: the index alone, no rows, no snippets;\ntantivy p50/p95: raw tantivy alone in"
+        " its own process"
+    )
 
 
 def add_ratios(report: dict[str, Any]) -> None:
-    """Each of our p95 (end to end and index alone) over raw tantivy's for the same queries."""
-    tantivy_rows = report["peers"]["raw_tantivy"]["queries"]
+    """Each of our p95 (end to end and index alone) over raw tantivy's for the same queries,
+    measured in turns with ours in the same process."""
     for run in report["ours"]:
-        for row, raw in zip(run["queries"], tantivy_rows, strict=True):
-            row["ratio_p95_vs_raw_tantivy"] = round(row["p95_ms"] / raw["p95_ms"], 1)
-            row["ratio_p50_vs_raw_tantivy"] = round(row["p50_ms"] / raw["p50_ms"], 1)
-            row["index_ratio_p95_vs_raw_tantivy"] = round(row["index_p95_ms"] / raw["p95_ms"], 1)
+        for row in run["queries"]:
+            raw_p95, raw_p50 = row["raw_tantivy_p95_ms"], row["raw_tantivy_p50_ms"]
+            row["ratio_p95_vs_raw_tantivy"] = round(row["p95_ms"] / raw_p95, 1)
+            row["ratio_p50_vs_raw_tantivy"] = round(row["p50_ms"] / raw_p50, 1)
+            row["index_ratio_p95_vs_raw_tantivy"] = round(row["index_p95_ms"] / raw_p95, 1)
 
 
 def write_report(report: dict[str, Any], output: Path) -> None:
@@ -698,6 +743,8 @@ def main() -> None:
             json.dumps(queries, ensure_ascii=False), encoding="utf-8"
         )
         started = time.perf_counter()
+        # The peers first: each of our query processes runs raw tantivy's index beside its own.
+        peers = phase(work, "peers")
         ours = []
         if not args.no_sqlite:
             sqlite_url = f"sqlite:///{work / 'ravabet.sqlite3'}"
@@ -708,7 +755,6 @@ def main() -> None:
                 ours.append(phase(work, "ours", "--database", args.postgres))
             finally:
                 postgres_database(args.postgres, create=False)
-        peers = phase(work, "peers")
         total_seconds = time.perf_counter() - started
 
     report = {
