@@ -14,7 +14,9 @@ from ravabet.monitoring.selectors import may_read_digest
 
 
 def _items() -> QuerySet[MonitoredItem]:
-    return MonitoredItem.objects.select_related("source")
+    # Neither indexing nor a page of results reads the article's HTML or its fingerprint, the
+    # row's two largest columns.
+    return MonitoredItem.objects.select_related("source").defer("body_html", "fingerprint")
 
 
 def _url(item: MonitoredItem) -> str:
