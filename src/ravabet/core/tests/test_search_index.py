@@ -19,7 +19,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ravabet.core.management.commands.worker import JobWorker
-from ravabet.core.models import AuditEntry, Organisation, SearchBacklogEntry, User
+from ravabet.core.models import (
+    AuditEntry,
+    Notification,
+    Organisation,
+    SearchBacklogEntry,
+    User,
+)
 from ravabet.core.scheduler import register_kernel_schedules, run_due_schedules
 from ravabet.core.search.backends import reference
 from ravabet.core.search.backends.tantivy_index import get_index, release_index
@@ -326,8 +332,9 @@ def test_snippets_read_only_the_texts_that_hold_a_term_and_are_the_same(director
     snippets are their openings, unread. Each snippet is what reading the whole text gives."""
     titled = SearchSource(
         label="titled",
-        model=Organisation,
-        fields=(SearchField("name_fa", Weight.A), SearchField("name_en", Weight.C)),
+        model=Notification,
+        fields=(SearchField("title", Weight.A), SearchField("body", Weight.C)),
+        organisation="recipient__organisation",
     )
     register(titled)
     try:
@@ -335,7 +342,9 @@ def test_snippets_read_only_the_texts_that_hold_a_term_and_are_the_same(director
         for i in range(80):
             title = spell(rng, rng.sample(WORDS, rng.randint(1, 3)))
             body = " ".join(spell(rng, rng.sample(WORDS, 4)) for _ in range(rng.randint(1, 30)))
-            OrganisationFactory.create(name_fa=title, name_en=body, code=f"titled-{i}")
+            Notification.objects.create(
+                recipient=director, kind="test", title=title, body=body, idempotency_key=f"t{i}"
+            )
         rebuild("titled")
         only = SearchFilters(modules=("titled",))
         skipped = marked = 0
@@ -351,7 +360,7 @@ def test_snippets_read_only_the_texts_that_hold_a_term_and_are_the_same(director
             )
             holding = page.holding(query.terms(), [Weight.C])
             for hit in search(raw, user=director, filters=only, per_page=20).hits:
-                whole = highlight(hit.instance.name_en, query.terms(), max_chars=SNIPPET_CHARS)
+                whole = highlight(hit.instance.body, query.terms(), max_chars=SNIPPET_CHARS)
                 assert hit.snippet == whole, raw
                 skipped += hit.key not in holding
                 marked += "<mark>" in hit.snippet
