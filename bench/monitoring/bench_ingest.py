@@ -402,7 +402,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
         indexed += index(times)
     if profiler:
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(args.profile_sort).print_stats(45)
     wall = time.perf_counter() - wall_start
     cpu_time = time.process_time() - cpu_start
     timed_items = sum(count for _, _, count in timed)
@@ -474,6 +474,9 @@ def main() -> None:
     parser.add_argument("--peer-seconds", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=1405)
     parser.add_argument("--profile", action="store_true", help="print cProfile of the ingest")
+    parser.add_argument(
+        "--profile-sort", default="cumulative", help="order of the profile (pstats: tottime…)"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not write the results file")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(

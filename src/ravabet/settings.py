@@ -334,6 +334,11 @@ MONITORING_ALERT_ESCALATE_AFTER = timedelta(
     minutes=env_int("RAVABET_ALERT_ESCALATE_MINUTES", 10, minimum=1)
 )
 MONITORING_DIGEST_TIME = env_time("RAVABET_DIGEST_TIME", "07:00")
+# An item's LSH band keys (53 rows, for finding its copies and light edits) are kept this many
+# days after it was collected, then pruned each night: copies arrive within days, and the band
+# table would otherwise grow by 53 rows an item for ever. Later copies of an older item are
+# still found if they are exact copies (by content hash); edited ones start a story of their own.
+MONITORING_STORY_BAND_DAYS = env_int("RAVABET_STORY_BAND_DAYS", 30, minimum=7)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 
 from ravabet.core.jobs import job
 from ravabet.core.scheduler import register_schedule
 from ravabet.monitoring.models import Source
-from ravabet.monitoring.services import alerts, polling
+from ravabet.monitoring.services import alerts, ingest, polling
 
 DISPATCH_EVERY = timedelta(seconds=10)
 ESCALATE_EVERY = timedelta(seconds=30)
@@ -57,9 +57,16 @@ def deliver_digest() -> str:
     return deliver_due()
 
 
+@job()
+def prune_story_bands() -> int:
+    """Nightly: drop the band rows of items past the copy-finding horizon (idempotent)."""
+    return ingest.prune_bands()
+
+
 def register_schedules() -> None:
     register_schedule(
         "monitoring-deliver-digest", deliver_digest, daily_at=settings.MONITORING_DIGEST_TIME
     )
     register_schedule("monitoring-dispatch-polls", dispatch_due_polls, every=DISPATCH_EVERY)
     register_schedule("monitoring-escalate-alerts", escalate_alerts, every=ESCALATE_EVERY)
+    register_schedule("monitoring-prune-story-bands", prune_story_bands, daily_at=time(3, 45))

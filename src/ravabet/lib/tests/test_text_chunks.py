@@ -92,13 +92,15 @@ def test_a_long_text_is_folded_once_until_the_memory_of_recent_texts_fills(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(normalise, "_RECENT_KEYS", {})
-    monkeypatch.setattr(normalise, "RECENT_KEYS_SIZE", 3)
+    monkeypatch.setattr(normalise, "_recent_characters", 0)
     texts = [f"استانداري تهران، خبر شماره {n} " * 4 for n in range(5)]
+    monkeypatch.setattr(normalise, "RECENT_KEYS_CHARACTERS", 3 * len(texts[0]))
     keys = [search_key(text) for text in texts]
     assert keys == [whole_text_key(text) for text in texts]
-    # Never more than the size kept; the newest is always there.
-    assert len(normalise._RECENT_KEYS) <= 3
+    # Never more characters kept than the memory holds; the newest text is always there.
+    assert 0 < sum(map(len, normalise._RECENT_KEYS)) <= 3 * len(texts[0])
     assert normalise._RECENT_KEYS[texts[-1]] == keys[-1]
+    assert normalise._recent_characters == sum(map(len, normalise._RECENT_KEYS))
     # A short text is not kept: its chunks are cached already.
     search_key("تهران")
     assert "تهران" not in normalise._RECENT_KEYS

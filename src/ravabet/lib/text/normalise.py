@@ -346,10 +346,22 @@ def _words(text: str) -> list[str]:
 
 
 # Keys of the texts folded last: one news item's title, lead and body are folded for its
-# fingerprint, its watch-lists and its index document in turn.
+# fingerprint and its watch-lists as it arrives, and for its index document when the search
+# backlog is flushed after the batch of polls (a thousand items and more): the memory is
+# measured in characters of text, enough for such a batch, and starts again when full.
 _RECENT_KEYS: dict[str, str] = {}
-RECENT_KEYS_SIZE = 1024
+RECENT_KEYS_CHARACTERS = 4_000_000  # some 16 MB with the keys
 _RECENT_MIN_LENGTH = 64  # shorter texts are cheap, and their chunks are cached anyway
+_recent_characters = 0
+
+
+def _remember(text: str, key: str) -> None:
+    global _recent_characters  # noqa: PLW0603 (the memory's running size, beside it)
+    if _recent_characters + len(text) > RECENT_KEYS_CHARACTERS:
+        _RECENT_KEYS.clear()
+        _recent_characters = 0
+    _RECENT_KEYS[text] = key
+    _recent_characters += len(text)
 
 
 def _chunk_words_many(chunks: list[str]) -> list[tuple[str, ...]]:
@@ -410,7 +422,5 @@ def search_key(text: str) -> str:
         words = _glue_affixes(words)
     key = unicodedata.normalize("NFC", " ".join(words))
     if len(text) >= _RECENT_MIN_LENGTH:
-        if len(_RECENT_KEYS) >= RECENT_KEYS_SIZE:
-            _RECENT_KEYS.clear()
-        _RECENT_KEYS[text] = key
+        _remember(text, key)
     return key

@@ -15,9 +15,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -46,6 +47,8 @@ SEARCH_LABEL = "monitoring"
 KEYS_PER_QUERY = 900
 # Items of this batch sort after every stored item, as their primary keys will.
 _IN_BATCH = 1 << 62
+# Band rows are pruned for this many items at a time (some 50,000 rows a statement).
+PRUNE_ITEMS = 1000
 
 
 @dataclass
@@ -522,3 +525,31 @@ def ingest_items(
         report.new = len(created)
         index_later_many(SEARCH_LABEL, created)
     return report
+
+
+def prune_bands(*, now: datetime | None = None) -> int:
+    """Delete the band rows of the items collected more than ``MONITORING_STORY_BAND_DAYS``
+    ago; returns how many rows went. Each statement deletes a range of item ids and commits on
+    its own, so a nightly run holds the write lock only briefly and a crash loses nothing.
+
+    An item's time (``at``) is never later than its collection, so every item collected before
+    the cutoff is older than it too: the range ends at the last item collected before the
+    cutoff, found on the collection-time index.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.MONITORING_STORY_BAND_DAYS)
+    last = (
+        MonitoredItem.objects.filter(fetched_at__lt=cutoff)
+        .order_by("-fetched_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    first = ItemBand.objects.order_by("item_id").values_list("item_id", flat=True).first()
+    if last is None or first is None:
+        return 0
+    removed = 0
+    for start in range(first, last + 1, PRUNE_ITEMS):
+        end = min(start + PRUNE_ITEMS - 1, last)
+        # No signal or relation hangs on a band row: Django deletes them in one statement.
+        removed += ItemBand.objects.filter(item_id__gte=start, item_id__lte=end).delete()[0]
+    return removed
