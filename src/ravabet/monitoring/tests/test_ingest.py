@@ -100,8 +100,8 @@ def test_band_rows_are_pruned_once_their_items_are_past_the_horizon(settings: An
 
     removed = prune_bands(now=NOW + timedelta(hours=12))
     # The first item was collected 31 days and 12 hours before, the edit 30 days and 12 hours.
-    assert removed == len(band_keys(Fingerprint.from_bytes(first.fingerprint))) + len(
-        band_keys(Fingerprint.from_bytes(edited.fingerprint))
+    assert removed == len(band_keys(Fingerprint.from_bytes(bytes(first.fingerprint)))) + len(
+        band_keys(Fingerprint.from_bytes(bytes(edited.fingerprint)))
     )
     assert not ItemBand.objects.exclude(item=recent).exists()
     assert set(recent.bands.values_list("key", flat=True)) == kept
