@@ -18,7 +18,9 @@ poll), ``burst`` after the whole batch of polls (as the worker meets them when t
 enqueues many due sources at once: polls go before routine jobs, so one flush takes what all of
 them wrote, in one commit). The
 process is pinned to one core; feedparser's default parse of the same bytes runs in the same
-process as the peer. Wall-clock rates include waiting (each search index commit syncs to disk)
+process as the peer, and so do two more: our parse alone, and the database floor — the rows the
+timed ingest wrote (stories, triage, items, band keys) written again by plain ``executemany``
+with their values prepared beforehand, what any ingest storing them pays at least. Wall-clock rates include waiting (each search index commit syncs to disk)
 and other work on the machine (the load average is recorded), so items per CPU-second are
 given beside them. Each backend and scenario runs in its own process on a fresh database
 (SQLite: a file in a temporary data folder; PostgreSQL: ``bench_monitoring`` recreated at
@@ -351,6 +353,90 @@ def index(times: dict[str, float]) -> int:
     return written
 
 
+# Primary keys of the database floor's rows: past every row the run wrote.
+FLOOR_OFFSET = 1 << 40
+
+
+def database_floor(first_item: int, first_story: int) -> float:
+    """Items per second of the database alone: the rows the timed ingest wrote (its stories,
+    their triage rows, its items and their band rows) written once more by plain
+    ``executemany``, a transaction per poll as ingest has it, with every value prepared before
+    the clock starts — no parsing, folding, fingerprinting, ORM or index. What any ingest that
+    stores these rows pays at least."""
+    from collections import defaultdict
+
+    from django.db import connection, transaction
+
+    from ravabet.monitoring.models import ItemBand, MonitoredItem, Story, Triage
+
+    def prepared(model: Any, queryset: Any, change: Callable[[dict[str, Any]], None]) -> Any:
+        fields = list(model._meta.concrete_fields)
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        rows = []
+        for row in queryset.values(*(f.attname for f in fields)):
+            change(row)
+            rows.append(
+                (row, tuple(f.get_db_prep_save(row[f.attname], connection) for f in fields))
+            )
+        return sql, rows
+
+    def new_pk(row: dict[str, Any]) -> None:
+        row["id"] += FLOOR_OFFSET
+
+    def new_item(row: dict[str, Any]) -> None:
+        new_pk(row)
+        row["url_hash"] = "x" + row["url_hash"][1:]  # no hex digit: unlike any stored
+
+    def new_band(row: dict[str, Any]) -> None:
+        new_pk(row)
+        row["item_id"] += FLOOR_OFFSET
+
+    def new_triage(row: dict[str, Any]) -> None:
+        new_pk(row)
+        row["story_id"] += FLOOR_OFFSET
+
+    stories = Story.objects.filter(pk__gte=first_story)
+    story_sql, story_rows = prepared(Story, stories.order_by("pk"), new_pk)
+    triage_sql, triage_rows = prepared(
+        Triage, Triage.objects.filter(story__in=stories).order_by("pk"), new_triage
+    )
+    item_sql, item_rows = prepared(
+        MonitoredItem, MonitoredItem.objects.filter(pk__gte=first_item).order_by("pk"), new_item
+    )
+    band_sql, band_rows = prepared(
+        ItemBand, ItemBand.objects.filter(item_id__gte=first_item).order_by("pk"), new_band
+    )
+    # A poll's rows: its items were collected at one moment; its stories begin with them.
+    polls: dict[Any, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    moment_of_item = {row["id"]: row["fetched_at"] for row, _ in item_rows}
+    moment_of_story: dict[int, Any] = {}
+    for row, params in item_rows:
+        polls[row["fetched_at"]]["items"].append(params)
+        moment_of_story.setdefault(row["story_id"] + FLOOR_OFFSET, row["fetched_at"])
+    for row, params in band_rows:
+        polls[moment_of_item[row["item_id"]]]["bands"].append(params)
+    first_poll = min(moment_of_item.values())
+    for row, params in story_rows:
+        polls[moment_of_story.get(row["id"], first_poll)]["stories"].append(params)
+    for row, params in triage_rows:
+        polls[moment_of_story.get(row["story_id"], first_poll)]["triage"].append(params)
+    start = time.perf_counter()
+    for _, poll in sorted(polls.items()):
+        with transaction.atomic(), connection.cursor() as cursor:
+            for sql, key in (
+                (story_sql, "stories"),
+                (triage_sql, "triage"),
+                (item_sql, "items"),
+                (band_sql, "bands"),
+            ):
+                if poll[key]:
+                    cursor.executemany(sql, poll[key])
+    return len(item_rows) / (time.perf_counter() - start)
+
+
 def peer_rates(stream: list[Feed], seconds: float) -> tuple[float, float]:
     """Items per second of feedparser's default parse and of ours alone, on the same bytes."""
     import feedparser  # type: ignore[import-untyped]
@@ -381,6 +467,10 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
 
     from ravabet.monitoring.models import MonitoredItem, Story
 
+    def next_pk(model: Any) -> int:
+        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+        return int(last or 0) + 1
+
     sources, stream, text = setup(args.items, args)
     cpu = pin_to_one_core()
     warm, timed = stream[:WARMUP_FEEDS], stream[WARMUP_FEEDS:]
@@ -390,6 +480,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
         index(scratch)
     times = {"parse": 0.0, "ingest": 0.0, "index": 0.0}
     new = indexed = 0
+    first_item, first_story = next_pk(MonitoredItem), next_pk(Story)
     profiler = cProfile.Profile() if args.profile else None
     cpu_start, wall_start = time.process_time(), time.perf_counter()
     if profiler:
@@ -408,6 +499,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
     timed_items = sum(count for _, _, count in timed)
     load = os.getloadavg()[0]  # other work on the machine during the timed ingest
     theirs, ours = peer_rates(stream, args.peer_seconds)
+    floor = database_floor(first_item, first_story)
     vendor = connection.vendor
     return {
         "scenario": args.scenario,
@@ -432,6 +524,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
         "ms_per_item": {k: round(1000 * v / timed_items, 3) for k, v in times.items()},
         "feedparser_default_items_per_s": round(theirs, 1),
         "ours_parse_alone_items_per_s": round(ours, 1),
+        "database_floor_items_per_s": round(floor, 1),
         "feedparser_version": feedparser.__version__,
     }
 
@@ -500,7 +593,8 @@ def main() -> None:
     ]
     print(
         f"\n{'scenario':8} {'mode':6} {'backend':10} {'items':>6} {'items/s':>8} {'/cpu-s':>7} "
-        f"{'parse':>6} {'ingest':>7} {'index':>6} {'feedparser':>10} {'× fp':>6}"
+        f"{'parse':>6} {'ingest':>7} {'index':>6} {'feedparser':>10} {'× fp':>6} "
+        f"{'our parse':>9} {'db floor':>8}"
         "  (ms per item; items/s)"
     )
     for row in rows:
@@ -513,7 +607,8 @@ def main() -> None:
             f"{row['items_per_s']:>8.0f} {row['items_per_cpu_s']:>7.0f} "
             f"{ms['parse']:>6.2f} {ms['ingest']:>7.2f} "
             f"{ms['index']:>6.2f} {row['feedparser_default_items_per_s']:>10.0f} "
-            f"{row['vs_feedparser_default']:>6.2f}"
+            f"{row['vs_feedparser_default']:>6.2f} "
+            f"{row['ours_parse_alone_items_per_s']:>9.0f} {row['database_floor_items_per_s']:>8.0f}"
         )
     if args.no_write:
         return
