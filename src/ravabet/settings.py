@@ -327,6 +327,13 @@ MONITORING_FETCH_ALLOW = env_list("RAVABET_FETCH_ALLOW")
 # poll less where a slower alert will do.
 MONITORING_POLL_MIN_SECONDS = env_int("RAVABET_POLL_MIN_SECONDS", 20, minimum=5)
 MONITORING_POLL_MAX_SECONDS = env_int("RAVABET_POLL_MAX_SECONDS", 40, minimum=10)
+# A source with nothing new for a day is dormant (a county's site that publishes twice a week):
+# its interval stretches on up to 15 minutes, sparing the site a request every 40 seconds for
+# days; its first new item brings it back within the bounds above at once.
+MONITORING_POLL_DORMANT_AFTER = timedelta(
+    hours=env_int("RAVABET_POLL_DORMANT_HOURS", 24, minimum=1)
+)
+MONITORING_POLL_DORMANT_SECONDS = env_int("RAVABET_POLL_DORMANT_SECONDS", 900, minimum=60)
 # A claimed poll not finished by then is taken for lost (its worker died) and polled again;
 # keep it above the longest poll (the fetch deadline is 20 s).
 MONITORING_POLL_LEASE = timedelta(seconds=env_int("RAVABET_POLL_LEASE_SECONDS", 120, minimum=1))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ravabet.lib import jalali
 from ravabet.lib.persian import format_number, to_persian_digits
@@ -85,6 +86,18 @@ def num(value: int | float | Decimal | str | None, decimals: int | None = None) 
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return digits(value)
     return format_number(value, persian=_persian(), decimals=decimals)
+
+
+@register.filter
+def every(seconds: int | None) -> str:
+    """An interval in its largest whole unit: «every 15 minutes», not «every 900 seconds»."""
+    if not seconds:
+        return ""
+    if seconds % 3600 == 0:
+        return _("every %(n)s hours") % {"n": num(seconds // 3600)}
+    if seconds % 60 == 0:
+        return _("every %(n)s minutes") % {"n": num(seconds // 60)}
+    return _("every %(n)s seconds") % {"n": num(seconds)}
 
 
 @register.filter(is_safe=True)

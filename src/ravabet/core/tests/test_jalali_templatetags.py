@@ -72,6 +72,23 @@ def test_numbers_use_persian_digits_and_separators_only_in_persian() -> None:
     assert render("{{ v|digits }}", "en", v="14") == "14"
 
 
+@pytest.mark.parametrize(
+    ("seconds", "persian", "english"),
+    [
+        (40, "هر ۴۰ ثانیه", "every 40 seconds"),
+        (900, "هر ۱۵ دقیقه", "every 15 minutes"),
+        (90, "هر ۹۰ ثانیه", "every 90 seconds"),
+        (7200, "هر ۲ ساعت", "every 2 hours"),
+        (None, "", ""),
+    ],
+)
+def test_an_interval_reads_in_its_largest_whole_unit(
+    seconds: int | None, persian: str, english: str
+) -> None:
+    assert render("{{ v|every }}", "fa", v=seconds) == persian
+    assert render("{{ v|every }}", "en", v=seconds) == english
+
+
 def test_bdi_and_ltr_isolate_and_escape() -> None:
     assert render("{{ v|bdi }}", v="<b>Ravabet</b>") == "<bdi>&lt;b&gt;Ravabet&lt;/b&gt;</bdi>"
     assert render("{{ v|ltr }}", v="192.168.1.10") == '<bdi dir="ltr">192.168.1.10</bdi>'

@@ -96,14 +96,21 @@ def claim(source_id: int, *, now: datetime | None = None) -> bool:
     )
 
 
-def _next_interval(state: SourceState, *, had_new: bool, tier: int) -> int:
+def _next_interval(source: Source, state: SourceState, *, had_new: bool, now: datetime) -> int:
     """Adaptive polling: halve the interval after new items, stretch it by half after none,
-    within the configured bounds (a minor source never faster than its tier allows)."""
-    low = settings.MONITORING_POLL_MIN_SECONDS * tier
+    within the configured bounds (a minor source never faster than its tier allows). A dormant
+    source — nothing new for ``MONITORING_POLL_DORMANT_AFTER`` — stretches on up to
+    ``MONITORING_POLL_DORMANT_SECONDS``; its first new item brings it back within the active
+    bounds at once."""
+    low = settings.MONITORING_POLL_MIN_SECONDS * source.tier
     high = settings.MONITORING_POLL_MAX_SECONDS
     current = state.interval_seconds or low
-    wanted = current // 2 if had_new else int(current * 1.5)
-    return max(low, min(high, wanted))
+    if had_new:
+        return max(low, min(high, current // 2))
+    quiet_since = state.last_new_item_at or source.created_at
+    if now - quiet_since >= settings.MONITORING_POLL_DORMANT_AFTER:
+        high = max(high, settings.MONITORING_POLL_DORMANT_SECONDS)
+    return max(low, min(high, int(current * 1.5)))
 
 
 def _items_of_page(
@@ -198,11 +205,13 @@ def poll_source(
     poll.items_seen, poll.items_new = report.seen, report.new
     poll.duration_ms = int((time.monotonic() - started) * 1000)
     poll.save()
-    _finish(state, poll, circuit, now=now, tier=source.tier)
+    _finish(source, state, poll, circuit, now=now)
     return poll
 
 
-def _finish(state: SourceState, poll: Poll, circuit: Circuit, *, now: datetime, tier: int) -> None:
+def _finish(
+    source: Source, state: SourceState, poll: Poll, circuit: Circuit, *, now: datetime
+) -> None:
     """Record the outcome on the source's state, set its next poll and release the claim."""
     failed = poll.outcome in (PollOutcome.FETCH_FAILED, PollOutcome.PARSE_FAILED)
     state.last_polled_at = now
@@ -219,7 +228,9 @@ def _finish(state: SourceState, poll: Poll, circuit: Circuit, *, now: datetime, 
         state.last_error = state.last_error_detail = ""
         if poll.items_new:
             state.last_new_item_at = now
-        state.interval_seconds = _next_interval(state, had_new=bool(poll.items_new), tier=tier)
+        state.interval_seconds = _next_interval(
+            source, state, had_new=bool(poll.items_new), now=now
+        )
         wait = timedelta(seconds=state.interval_seconds)
     state.next_poll_at = now + wait
     state.claimed_until = None

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from ravabet.core.audit import audited_update
 from ravabet.core.models import Notification, Organisation, Role, User
 from ravabet.core.tests.factories import UserFactory
 from ravabet.monitoring.models import (
@@ -225,6 +226,43 @@ def test_polling_is_frequent_for_active_sources_and_rare_for_quiet_ones(
     for step in range(12):
         poll(source, NOW + timedelta(hours=step + 1))
     assert SourceState.objects.get(source=source).interval_seconds == 3600
+
+
+def test_a_dormant_source_is_polled_rarely_until_it_publishes_again(
+    news_site: NewsSite, settings: Any
+) -> None:
+    settings.MONITORING_POLL_MIN_SECONDS, settings.MONITORING_POLL_MAX_SECONDS = 20, 40
+    settings.MONITORING_POLL_DORMANT_AFTER = timedelta(hours=24)
+    settings.MONITORING_POLL_DORMANT_SECONDS = 900
+    quake = ("https://a.example.ir/1", *QUAKE, NOW - timedelta(days=3))
+    dormant = feed_source(news_site, "/county", rss(quake), tier=1)
+    water = ("https://b.example.ir/1", *WATER, NOW - timedelta(hours=3))
+    active = feed_source(news_site, "/agency", rss(water), tier=1)
+    # Both listed a month ago (the audited way to backdate them).
+    audited_update(
+        Source.objects.filter(pk__in=[dormant.pk, active.pk]), created_at=NOW - timedelta(days=30)
+    )
+    poll(dormant, NOW - timedelta(days=2))  # its last new item: two days ago
+    poll(active, NOW - timedelta(hours=2))  # two hours ago
+
+    def intervals(source: Source, polls: int) -> list[int]:
+        seen, when = [], NOW
+        for _ in range(polls):
+            poll(source, when)
+            seen.append(SourceState.objects.get(source=source).interval_seconds)
+            when += timedelta(seconds=seen[-1])
+        return seen
+
+    # Nothing new: the dormant source stretches to a poll every 15 minutes, the active one
+    # stays within a poll every 40 seconds.
+    stretched = intervals(dormant, 12)
+    assert stretched == sorted(stretched)
+    assert stretched[-1] == 900
+    assert max(intervals(active, 12)) == 40
+    # Its first new item brings the dormant source back at once.
+    news_site.serve("/county", rss(quake, ("https://a.example.ir/2", *WATER, NOW)))
+    poll(dormant, NOW + timedelta(hours=6))
+    assert SourceState.objects.get(source=dormant).interval_seconds == 40
 
 
 def test_only_one_worker_claims_a_due_source() -> None:
