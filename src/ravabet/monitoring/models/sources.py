@@ -77,6 +77,9 @@ class SourceState(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
+    # sha256 of the last feed read whole: many sites send no validators, so an unchanged feed
+    # comes back in full at every poll, and is known by its bytes instead of parsed again.
+    body_hash = models.CharField(max_length=64, blank=True)
     last_polled_at = models.DateTimeField(_("last poll"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
     last_new_item_at = models.DateTimeField(_("last new item"), null=True, blank=True)

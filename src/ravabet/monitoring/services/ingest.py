@@ -97,10 +97,15 @@ def _storable(text: str) -> str:
     return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
 
 
-def _prepare(source: Source, parsed: ParsedItem, now: datetime) -> _Prepared | None:
+def _address(source: Source, parsed: ParsedItem) -> str | None:
+    """The item's canonical address, or None when it has none fit to store."""
     url = canonical_url(parsed.url, source.feed_url)
     if not url or len(url) > MAX_URL:
         return None  # an address too long to store is not an article's
+    return url
+
+
+def _prepare(url: str, parsed: ParsedItem, now: datetime) -> _Prepared:
     body_html = _storable(parsed.body_html)
     if body_html and not (parsed.sanitised and url == parsed.url):
         body_html = sanitise_html(body_html, base_url=url)
@@ -488,6 +493,16 @@ class _Batch:
             state.story.save(update_fields=sorted(state.changed))
 
 
+def _known(keys: Iterable[str]) -> set[str]:
+    """Which of these URL hashes are stored."""
+    known: set[str] = set()
+    for chunk in _chunks(list(keys)):
+        known.update(
+            MonitoredItem.objects.filter(url_hash__in=chunk).values_list("url_hash", flat=True)
+        )
+    return known
+
+
 def ingest_items(
     source: Source,
     items: Sequence[ParsedItem],
@@ -495,23 +510,31 @@ def ingest_items(
     now: datetime | None = None,
     watches: list[tuple[WatchList, CompiledWatch]] | None = None,
 ) -> IngestReport:
-    """Store the items of ``source`` not stored before, in one transaction."""
+    """Store the items of ``source`` not stored before, in one transaction.
+
+    A feed repeats the items of its last poll, and most polls bring nothing new: the stored
+    ones are set aside by address before anything is sanitised or fingerprinted, and that work
+    is done outside the transaction (SQLite's write lock is held from its first statement).
+    """
     now = now or timezone.now()
     report = IngestReport(seen=len(items))
-    prepared: dict[str, _Prepared] = {}
+    addressed: dict[str, tuple[str, ParsedItem]] = {}
     for parsed in items:
-        ready = _prepare(source, parsed, now)
-        if ready is not None:
-            prepared.setdefault(url_hash(ready.url), ready)
+        url = _address(source, parsed)
+        if url is not None:
+            addressed.setdefault(url_hash(url), (url, parsed))
+    stored = _known(addressed)
+    prepared = {
+        key: _prepare(url, parsed, now)
+        for key, (url, parsed) in addressed.items()
+        if key not in stored
+    }
     if not prepared:
         return report
     watches = active_watches() if watches is None else watches
     with transaction.atomic():
-        known: set[str] = set()
-        for chunk in _chunks(list(prepared)):
-            known.update(
-                MonitoredItem.objects.filter(url_hash__in=chunk).values_list("url_hash", flat=True)
-            )
+        # Again inside the transaction: another worker may have stored some meanwhile.
+        known = _known(prepared)
         # Oldest first, so within a batch the first publisher is placed first.
         fresh = sorted(
             ((key, ready) for key, ready in prepared.items() if key not in known),

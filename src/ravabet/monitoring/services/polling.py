@@ -5,6 +5,7 @@ and opening the circuit for failing ones)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -137,12 +138,14 @@ def _items_of_page(
 
 def _items_of_feed(
     result: FetchResult, fetch: Fetch, policy: FetchPolicy
-) -> tuple[list[ParsedItem], str]:
+) -> tuple[list[ParsedItem], str, bool]:
     """Items of a feed or sitemap (following a sitemap index a few children deep); the error
-    code when nothing could be read."""
+    code when nothing could be read; whether the document held them all (not an index whose
+    children may change while it does not)."""
     parsed = parse_feed(result.body, base_url=result.url, content_type=result.content_type)
     items = list(parsed.items)
-    if parsed.kind is FeedKind.SITEMAP_INDEX:
+    index = parsed.kind is FeedKind.SITEMAP_INDEX
+    if index:
         for child in parsed.child_urls[:SITEMAP_CHILDREN_PER_POLL]:
             try:
                 page = fetch(child, policy=policy)
@@ -151,7 +154,7 @@ def _items_of_feed(
             child_parse = parse_feed(page.body, base_url=page.url, content_type=page.content_type)
             items.extend(child_parse.items)
     error = parsed.errors[0].reason.value if parsed.errors and not items else ""
-    return items, error
+    return items, error, not index
 
 
 def poll_source(
@@ -185,14 +188,17 @@ def poll_source(
     else:
         poll.http_status = 304 if result.not_modified else 200
         poll.bytes_received = len(result.body)
-        if result.not_modified:
+        digest = "" if result.not_modified else hashlib.sha256(result.body).hexdigest()
+        if result.not_modified or digest == state.body_hash:
+            # A 304, or the very bytes of the last feed read whole: nothing can be new.
             poll.outcome = PollOutcome.NOT_MODIFIED
             circuit = circuit.record_success()
         else:
+            whole = False  # a listing page: its articles beyond this poll's share wait
             if source.feed_type == FeedType.PAGE:
                 items, error_code = _items_of_page(source, result, fetch, policy), ""
             else:
-                items, error_code = _items_of_feed(result, fetch, policy)
+                items, error_code, whole = _items_of_feed(result, fetch, policy)
             report = ingest_items(source, items, now=now)
             if error_code:
                 poll.outcome, poll.error = PollOutcome.PARSE_FAILED, error_code
@@ -200,6 +206,8 @@ def poll_source(
             else:
                 poll.outcome = PollOutcome.NEW_ITEMS if report.new else PollOutcome.NOTHING_NEW
                 circuit = circuit.record_success()
+            state.body_hash = digest if whole and not error_code else ""
+        if not result.not_modified:
             state.etag = (result.etag or "")[:500]
             state.last_modified = (result.last_modified or "")[:100]
     poll.items_seen, poll.items_new = report.seen, report.new

@@ -10,9 +10,10 @@ import pytest
 
 from ravabet.core.models import Schedule
 from ravabet.lib.feeds import ParsedItem, parse_feed
-from ravabet.lib.stories import Fingerprint
+from ravabet.lib.stories import Fingerprint, fingerprint
 from ravabet.monitoring import tasks
 from ravabet.monitoring.models import ItemBand, MonitoredItem, Story
+from ravabet.monitoring.services import ingest
 from ravabet.monitoring.services.ingest import band_keys, ingest_items, prune_bands
 from ravabet.monitoring.tests.factories import SourceFactory
 
@@ -80,6 +81,30 @@ QUAKE = (
 
 def article(number: int, text: str = QUAKE[1]) -> ParsedItem:
     return ParsedItem(url=f"https://news.example.ir/news/{number}", title=QUAKE[0], body_text=text)
+
+
+def test_a_poll_repeating_stored_items_fingerprints_only_the_new_one(
+    monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    source = SourceFactory.create(feed_url="https://news.example.ir/rss")
+    ingest_items(source, [article(1), article(2, "سیل در فیروزکوه " * 30)], now=NOW)
+    fingerprinted: list[str] = []
+
+    def counted(title: str, text: str) -> Fingerprint:
+        fingerprinted.append(text)
+        return fingerprint(title, text)
+
+    monkeypatch.setattr(ingest, "fingerprint", counted)
+    again = [article(1), article(2, "سیل در فیروزکوه " * 30), article(3, "برف در دماوند " * 30)]
+    report = ingest_items(source, again, now=NOW + timedelta(minutes=1))
+    assert (report.seen, report.new) == (3, 1)
+    assert fingerprinted == ["برف در دماوند " * 30]
+    assert MonitoredItem.objects.count() == 3
+    # Nothing new at all: nothing is prepared and no transaction is opened (one query).
+    fingerprinted.clear()
+    with django_assert_num_queries(1):
+        assert ingest_items(source, again, now=NOW + timedelta(minutes=2)).new == 0
+    assert fingerprinted == []
 
 
 def test_band_rows_are_pruned_once_their_items_are_past_the_horizon(settings: Any) -> None:

@@ -265,6 +265,54 @@ def test_a_dormant_source_is_polled_rarely_until_it_publishes_again(
     assert SourceState.objects.get(source=dormant).interval_seconds == 40
 
 
+def test_an_unchanged_feed_from_a_site_without_validators_is_not_parsed_again(
+    news_site: NewsSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    news_site.validators = False
+    quake = ("https://a.example.ir/1", *QUAKE, NOW - timedelta(hours=1))
+    source = feed_source(news_site, "/rss", rss(quake))
+    assert poll(source).outcome == PollOutcome.NEW_ITEMS
+    parsed: list[str] = []
+    parse = polling.parse_feed
+
+    def counted(data: bytes, **kwargs: Any) -> Any:
+        parsed.append(kwargs["base_url"])
+        return parse(data, **kwargs)
+
+    monkeypatch.setattr(polling, "parse_feed", counted)
+    again = poll(source, NOW + timedelta(minutes=1))
+    assert (again.outcome, again.http_status, parsed) == (PollOutcome.NOT_MODIFIED, 200, [])
+    assert news_site.requests[-1] == ("/rss", "")  # the site gave no validator to send back
+    news_site.serve("/rss", rss(quake, ("https://a.example.ir/2", *WATER, NOW)))
+    changed = poll(source, NOW + timedelta(minutes=2))
+    assert (changed.outcome, changed.items_new, len(parsed)) == (PollOutcome.NEW_ITEMS, 1, 1)
+    assert MonitoredItem.objects.count() == 2
+
+
+def test_a_sitemap_index_is_read_again_though_it_is_unchanged(news_site: NewsSite) -> None:
+    # Its children change while it does not: its bytes say nothing of what is new.
+    news_site.validators = False
+
+    def urlset(*paths: str) -> str:
+        urls = "".join(
+            f"<url><loc>https://a.example.ir{path}</loc><lastmod>2026-11-27T07:00:00Z</lastmod>"
+            "</url>"
+            for path in paths
+        )
+        return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+
+    index = (
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{news_site.url('/news.xml')}</loc></sitemap></sitemapindex>"
+    )
+    news_site.serve("/news.xml", urlset("/news/1"), "application/xml")
+    source = feed_source(news_site, "/sitemap.xml", index, feed_type=FeedType.SITEMAP)
+    assert poll(source).items_new == 1
+    news_site.serve("/news.xml", urlset("/news/1", "/news/2"), "application/xml")
+    assert poll(source, NOW + timedelta(minutes=1)).items_new == 1
+    assert MonitoredItem.objects.count() == 2
+
+
 def test_only_one_worker_claims_a_due_source() -> None:
     source = SourceFactory.create()
     assert polling.claim(source.pk, now=timezone.now())
