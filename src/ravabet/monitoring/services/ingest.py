@@ -199,9 +199,7 @@ class _Lookup:
             exact += MonitoredItem.objects.filter(
                 content_hash__in=chunk, at__range=span, exact_copy_of__isnull=True
             ).values_list("content_hash", "pk")
-        banded: list[tuple[int, int]] = []
-        for chunk in _chunks(sorted({key for r in batch for key in r.bands})):
-            banded += _band_items(chunk, span)
+        banded = _band_items(sorted({key for r in batch for key in r.bands}), span)
         known: dict[int, _Known] = {}
         ids = sorted({pk for _, pk in exact} | {pk for _, pk in banded})
         for chunk in _chunks(ids):
@@ -271,19 +269,33 @@ def _band_columns() -> tuple[str, str, str, str]:
 
 def _band_items(keys: Sequence[int], span: tuple[datetime, datetime]) -> list[tuple[int, int]]:
     """(key, item id) of the stored bands with these keys within ``span``: a plain query, as
-    the ORM's preparation of a few thousand parameters cost more than the query itself."""
+    the ORM's preparation of a few thousand parameters cost more than the query itself. On
+    PostgreSQL the keys go as one array, in one query."""
     table, key, item, at = _band_columns()
-    marks = ", ".join(["%s"] * len(keys))
-    sql = f"SELECT {key}, {item} FROM {table} WHERE {key} IN ({marks}) AND {at} BETWEEN %s AND %s"  # noqa: S608 (names from the model)
     adapt = connection.ops.adapt_datetimefield_value
+    within = (adapt(span[0]), adapt(span[1]))
+    select = f"SELECT {key}, {item} FROM {table} WHERE {at} BETWEEN %s AND %s AND {key}"  # noqa: S608 (names from the model)
+    queries: list[tuple[str, list[Any]]]
+    if connection.vendor == "postgresql":
+        queries = [(f"{select} = ANY(%s::bigint[])", [*within, list(keys)])] if keys else []
+    else:
+        queries = [
+            (f"{select} IN ({', '.join(['%s'] * len(chunk))})", [*within, *chunk])
+            for chunk in _chunks(keys)
+        ]
+    found: list[tuple[int, int]] = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*keys, adapt(span[0]), adapt(span[1])])
-        return [(int(k), int(i)) for k, i in cursor.fetchall()]
+        for sql, params in queries:
+            cursor.execute(sql, params)
+            found += [(int(k), int(i)) for k, i in cursor.fetchall()]
+    return found
 
 
 def _insert_bands(items: Iterable[tuple[int, datetime, list[int]]]) -> None:
-    """Insert the band rows of (item id, time, keys) with one prepared statement: an item has
-    53 of them, and building a model instance for each cost more than the rest of the batch."""
+    """Insert the band rows of (item id, time, keys) in one statement: an item has 53 of them,
+    and building a model instance for each cost more than the rest of the batch. SQLite takes
+    them as one prepared statement run for each row; PostgreSQL as three arrays unnested in one
+    ``INSERT … SELECT`` (a statement a row cost it a round of its protocol each, 18 µs)."""
     table, key, item, at = _band_columns()
     adapt = connection.ops.adapt_datetimefield_value
     params = []
@@ -292,9 +304,14 @@ def _insert_bands(items: Iterable[tuple[int, datetime, list[int]]]) -> None:
         params += [(band, item_id, stored) for band in keys]
     if not params:
         return
-    sql = f"INSERT INTO {table} ({key}, {item}, {at}) VALUES (%s, %s, %s)"  # noqa: S608 (names from the model)
+    insert = f"INSERT INTO {table} ({key}, {item}, {at})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            arrays = "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[])"
+            columns = [list(column) for column in zip(*params, strict=True)]
+            cursor.execute(f"{insert} {arrays}", columns)
+        else:
+            cursor.executemany(f"{insert} VALUES (%s, %s, %s)", params)
 
 
 def _update_each(model: type[Model], name: str, values: list[tuple[int, int | None]]) -> None:
