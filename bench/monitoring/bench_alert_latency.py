@@ -7,8 +7,9 @@ Run on demand, never in the test suite::
     .venv/bin/python bench/monitoring/bench_alert_latency.py --label tuned --min-seconds 20 ...
 
 A fresh data folder (SQLite, as a default deployment), 2,000 sources whose feeds one local HTTP
-server serves with ETag and 304 like a real site, a watch-list that raises alerts, and a
-governor with a Bale address; the same server stands in for Bale's bot API. ``--workers``
+server serves with ETag and 304 like a real site (``--no-validators``: without, a full 200 at
+every poll, as many sites serve their feeds), a watch-list that raises alerts, and a governor
+with a Bale address; the same server stands in for Bale's bot API. ``--workers``
 ``ravabet worker`` processes poll through the real schedule → dispatch → poll jobs. After a
 warm-up (every source polled once and its first item stored), routine items keep arriving at
 random sources and ``--urgent`` urgent items (Fars articles with the watched word in the title)
@@ -97,6 +98,7 @@ class Site:
     lock: threading.Lock = field(default_factory=threading.Lock)
     gets: int = 0
     not_modified: int = 0
+    validators: bool = True  # False: no ETag, never a 304, as many sites serve their feeds
     bale: list[tuple[float, str]] = field(default_factory=list)
 
 
@@ -112,7 +114,7 @@ def handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if feed is None:
                 self.send_error(404)
                 return
-            if self.headers.get("If-None-Match") == etag:
+            if site.validators and self.headers.get("If-None-Match") == etag:
                 with site.lock:
                     site.not_modified += 1
                 self.send_response(304)
@@ -123,7 +125,8 @@ def handler(site: Site) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("ETag", etag)
+            if site.validators:
+                self.send_header("ETag", etag)
             self.end_headers()
             self.wfile.write(body)
 
@@ -195,6 +198,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--settle", type=float, default=0.0, help="seconds after the warm-up")
     parser.add_argument("--give-up", type=float, default=600.0, help="seconds to wait at the end")
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument(
+        "--no-validators", action="store_true", help="feeds without ETag: every poll gets 200"
+    )
     parser.add_argument("--no-save", action="store_true")
     return parser.parse_args()
 
@@ -207,7 +213,7 @@ def main() -> None:  # noqa: PLR0912, PLR0915 (one script, read top to bottom)
     rng.shuffle(urgent_pool)
     urgent_articles, routine_articles = urgent_pool[: args.urgent], urgent_pool[args.urgent :]
 
-    site = Site()
+    site = Site(validators=not args.no_validators)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler(site))
     server.daemon_threads = True
     port = server.server_address[1]
@@ -392,6 +398,7 @@ def main() -> None:  # noqa: PLR0912, PLR0915 (one script, read top to bottom)
         "label": args.label,
         "sources": args.sources,
         "tier": args.tier,
+        "validators": not args.no_validators,
         "workers": args.workers,
         "settings": {
             "poll_min_seconds": settings.MONITORING_POLL_MIN_SECONDS,
