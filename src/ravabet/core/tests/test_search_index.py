@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from ravabet.core.search.backends.tantivy_index import get_index, release_index
 from ravabet.core.search.documents import build_document, document_key, documents_of
 from ravabet.core.search.highlight import SNIPPET_CHARS, highlight
 from ravabet.core.search.indexing import (
+    FLUSH_DELAY,
     check_drift,
     flush_backlog,
     index_later_many,
@@ -466,6 +467,10 @@ def test_bulk_writes_join_the_backlog_with_their_transaction(director: User) -> 
     assert backlog() == [("organisations", str(kept.pk))]
     # The flush job commits with the backlog it is for.
     assert DBTaskResult.objects.filter(task_path=FLUSH_TASK).count() == 1
+    # It runs a moment later, so that the writes finishing meanwhile share its commit.
+    run_after = DBTaskResult.objects.get(task_path=FLUSH_TASK).run_after
+    assert run_after is not None
+    assert timedelta(0) < run_after - timezone.now() <= FLUSH_DELAY
     assert search("خبری", user=director).total == 0
     assert flush_backlog() == 1
     assert backlog() == []
@@ -709,3 +714,43 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(director: User) 
     writer.join(10)
     assert done.is_set()
     assert search("اقامه", user=director).total == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("search_index")
+def test_a_flush_reads_its_backlog_only_once_it_holds_the_index() -> None:
+    """Two workers' flush jobs due at once: the second waits for the first and then finds the
+    backlog empty, instead of indexing the same rows again."""
+    import fcntl
+    import threading
+
+    from django.db import connections
+
+    from ravabet.core.search.backends.tantivy_index import WRITER_LOCK
+
+    with live_updates_paused():
+        org = OrganisationFactory.create(name_fa="ستاد اقامه نماز", code="namaz")
+    index_later_many("organisations", [org.pk])
+    index = get_index()
+    written: list[int] = []
+
+    def flush() -> None:
+        try:
+            written.append(flush_backlog())
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=flush) for _ in range(2)]
+    with (index.path / WRITER_LOCK).open("a") as other_process:
+        fcntl.flock(other_process, fcntl.LOCK_EX)
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(0.3)
+        # Neither has read the backlog and indexed it while the index was held elsewhere.
+        assert backlog() == [("organisations", str(org.pk))]
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+    for worker in workers:
+        worker.join(20)
+    assert sorted(written) == [0, 1]
+    assert backlog() == []

@@ -169,19 +169,30 @@ class SearchIndex:
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         self._lock = threading.Lock()
+        self._holder = threading.local()
         self._meta_seen: tuple[int, int, int] | None = None
 
     # --- writing ------------------------------------------------------------------------------
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """Hold the index for writing across processes: tantivy allows one writer and fails
-        (LockBusy) for a second, so each worker process waits its turn here instead."""
-        with (self.path / WRITER_LOCK).open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        """Hold the index for writing across threads and processes: tantivy allows one writer
+        and fails (LockBusy) for a second, so each waits its turn here instead. A thread that
+        holds it already goes on (a flush holds it from reading its backlog to its commit)."""
+        if getattr(self._holder, "depth", 0):
+            self._holder.depth += 1
             try:
                 yield
             finally:
+                self._holder.depth -= 1
+            return
+        with self._lock, (self.path / WRITER_LOCK).open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            self._holder.depth = 1
+            try:
+                yield
+            finally:
+                self._holder.depth = 0
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _document(self, document: SearchDocument) -> tantivy.Document:
@@ -208,7 +219,7 @@ class SearchIndex:
     ) -> int:
         """Delete ``remove_keys`` (or every document of ``remove_label``), add ``documents``
         (replacing any document with the same key) and commit, all in one commit."""
-        with self._lock, self.writing():
+        with self.writing():
             if remove_label is None:
                 writer = self.index.writer(WRITER_HEAP, 1)
             else:
